@@ -1,0 +1,259 @@
+//! The ledger entry: one action, one canonical JSON line, signed.
+//!
+//! ```text
+//! {"action":"BASELINE_TRAINED","hash":"<hex>","inputs":{…},"key":"ledger-1","outputs":{…},
+//!  "params":{…},"prev":"<hex of entry seq-1, or 64 zeros>","seq":7,"sig":"<base64>",
+//!  "time":"2026-11-21T10:00:00.123Z","v":1}
+//! ```
+//!
+//! `hash` is SHA-256 of the canonical bytes of the entry without `hash` and
+//! `sig` ([`UnsignedEntry::signing_bytes`]); `sig` is an Ed25519 signature
+//! over those same bytes, so `openssl pkeyutl -verify -rawin` can check it.
+
+use crate::canonical::{self, CanonicalError};
+use crate::digest;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// The entry format version this code writes and reads.
+pub const ENTRY_VERSION: u32 = 1;
+
+/// A JSON object as carried in `params`, `inputs` and `outputs`.
+pub type Object = Map<String, Value>;
+
+/// What an entry records. The wire spelling is the upper-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum Action {
+    /// The genesis entry: store id, origin and the genesis key.
+    LedgerInitialized,
+    /// A key joined the set of keys allowed to sign (`params.key`, `params.vkey`).
+    KeyAdded,
+    /// A key left the set of keys allowed to sign (`params.key`).
+    KeyRetired,
+    /// A torn final line was moved aside after a crash.
+    LedgerRecovered,
+    /// Events were ingested from one input file.
+    EventsIngested,
+    /// Identities were registered.
+    IdentitiesRegistered,
+    /// Baselines were trained.
+    BaselineTrained,
+    /// Events were scored against baselines.
+    ScoresComputed,
+    /// A behaviour profile was built.
+    ProfileBuilt,
+    /// Behavioural drift deltas were computed.
+    UbaDeltaComputed,
+    /// Drift deltas were exported.
+    UbaDeltaExported,
+    /// A drift delta summary was built.
+    UbaDeltaSummaryBuilt,
+    /// A detector was trained.
+    ModelTrained,
+    /// Findings were recorded.
+    FindingsRecorded,
+    /// A report was written.
+    ReportBuilt,
+    /// A checkpoint of the ledger was signed.
+    CheckpointSigned,
+    /// The validator ran and recorded its verdict.
+    ValidationRun,
+    /// A free-form annotation by an operator (used by the demo and tests).
+    Note,
+}
+
+impl Action {
+    /// The wire spelling, e.g. `CHECKPOINT_SIGNED`.
+    pub fn as_str(&self) -> String {
+        match serde_json::to_value(self) {
+            Ok(Value::String(name)) => name,
+            _ => format!("{self:?}"),
+        }
+    }
+
+    /// Parses the wire spelling.
+    pub fn parse(name: &str) -> Option<Action> {
+        serde_json::from_value(Value::String(name.to_owned())).ok()
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_str())
+    }
+}
+
+/// An entry before it is hashed and signed: exactly the signed members.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnsignedEntry {
+    /// Format version, [`ENTRY_VERSION`].
+    pub v: u32,
+    /// Position in the ledger, from 0; equals the Merkle leaf index.
+    pub seq: u64,
+    /// When the action was recorded, `YYYY-MM-DDTHH:MM:SS[.f]Z`.
+    pub time: String,
+    /// What was done.
+    pub action: Action,
+    /// Every parameter that affected the outputs.
+    pub params: Object,
+    /// What the action read (files, batches, hashes).
+    pub inputs: Object,
+    /// What the action produced (record files, counts, Merkle roots).
+    pub outputs: Object,
+    /// `hash` of the previous entry, or 64 zeros for seq 0.
+    pub prev: String,
+    /// Name of the key that signs this entry.
+    pub key: String,
+}
+
+/// One signed line of the ledger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerEntry {
+    /// Format version, [`ENTRY_VERSION`].
+    pub v: u32,
+    /// Position in the ledger, from 0; equals the Merkle leaf index.
+    pub seq: u64,
+    /// When the action was recorded, `YYYY-MM-DDTHH:MM:SS[.f]Z`.
+    pub time: String,
+    /// What was done.
+    pub action: Action,
+    /// Every parameter that affected the outputs.
+    pub params: Object,
+    /// What the action read.
+    pub inputs: Object,
+    /// What the action produced.
+    pub outputs: Object,
+    /// `hash` of the previous entry, or 64 zeros for seq 0.
+    pub prev: String,
+    /// Name of the key that signed this entry.
+    pub key: String,
+    /// SHA-256 hex of [`UnsignedEntry::signing_bytes`].
+    pub hash: String,
+    /// Standard padded base64 of the Ed25519 signature over the same bytes.
+    pub sig: String,
+}
+
+/// Why a ledger line could not be read as an entry.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
+pub enum EntryError {
+    /// The line is not a JSON object of the entry's shape.
+    #[error("not a ledger entry: {reason}")]
+    Malformed {
+        /// What the parser expected and found.
+        reason: String,
+    },
+    /// A member has the right type but an invalid value.
+    #[error("field `{field}`: expected {expected}, found {found:?}")]
+    InvalidField {
+        /// The member's name.
+        field: &'static str,
+        /// What was expected.
+        expected: &'static str,
+        /// What was found.
+        found: String,
+    },
+    /// The entry's content has no canonical form.
+    #[error(transparent)]
+    Canonical(#[from] CanonicalError),
+}
+
+impl UnsignedEntry {
+    /// The bytes that are hashed and signed: RFC 8785 canonical JSON of this entry.
+    pub fn signing_bytes(&self) -> Result<String, CanonicalError> {
+        canonical::to_canonical_string(self)
+    }
+
+    /// Attaches a hash and signature, making the entry complete.
+    pub fn into_signed(self, hash: String, sig: String) -> LedgerEntry {
+        LedgerEntry {
+            v: self.v,
+            seq: self.seq,
+            time: self.time,
+            action: self.action,
+            params: self.params,
+            inputs: self.inputs,
+            outputs: self.outputs,
+            prev: self.prev,
+            key: self.key,
+            hash,
+            sig,
+        }
+    }
+}
+
+impl LedgerEntry {
+    /// Parses one ledger line (without its newline) and checks the spelling of
+    /// every member. It does not check that the line is canonical, nor any hash
+    /// or signature: that is the verifier's work.
+    pub fn parse_line(line: &str) -> Result<LedgerEntry, EntryError> {
+        let entry: LedgerEntry = serde_json::from_str(line)
+            .map_err(|e| EntryError::Malformed { reason: e.to_string() })?;
+        entry.check_spelling()?;
+        Ok(entry)
+    }
+
+    /// The entry without `hash` and `sig`: what was signed.
+    pub fn unsigned(&self) -> UnsignedEntry {
+        UnsignedEntry {
+            v: self.v,
+            seq: self.seq,
+            time: self.time.clone(),
+            action: self.action,
+            params: self.params.clone(),
+            inputs: self.inputs.clone(),
+            outputs: self.outputs.clone(),
+            prev: self.prev.clone(),
+            key: self.key.clone(),
+        }
+    }
+
+    /// The canonical line (without newline) that stores this entry.
+    pub fn to_line(&self) -> Result<String, CanonicalError> {
+        canonical::to_canonical_string(self)
+    }
+
+    /// The parsed `time` member.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        Timestamp::parse(&self.time).ok()
+    }
+
+    fn check_spelling(&self) -> Result<(), EntryError> {
+        let invalid = |field, expected, found: &str| {
+            Err(EntryError::InvalidField { field, expected, found: found.to_owned() })
+        };
+        if self.v != ENTRY_VERSION {
+            return invalid("v", "1", &self.v.to_string());
+        }
+        if Timestamp::parse(&self.time).is_err() {
+            return invalid("time", "YYYY-MM-DDTHH:MM:SS[.f]Z", &self.time);
+        }
+        if !digest::is_hash_hex(&self.prev) {
+            return invalid("prev", "64 lowercase hex digits", &self.prev);
+        }
+        if !digest::is_hash_hex(&self.hash) {
+            return invalid("hash", "64 lowercase hex digits", &self.hash);
+        }
+        if !is_key_name(&self.key) {
+            return invalid("key", "a key name [A-Za-z0-9][A-Za-z0-9._-]*", &self.key);
+        }
+        if self.sig.len() != 88 || !self.sig.ends_with("==") {
+            return invalid("sig", "88 characters of padded base64 (64 bytes)", &self.sig);
+        }
+        Ok(())
+    }
+}
+
+/// Whether `name` is a valid key name: `[A-Za-z0-9][A-Za-z0-9._-]*`. Key names
+/// are also file names and C2SP note key names, hence the narrow alphabet.
+pub fn is_key_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
