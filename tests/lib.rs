@@ -1,1 +1,99 @@
-//! Workspace-level end-to-end tests; see `main.rs`.
+//! Shared pieces of the workspace-level tests: deterministic test keys and
+//! clocks, a seeded random source, and builders for the stores the
+//! campaigns mutate. Test-only: nothing here is used by the product.
+#![deny(missing_docs)]
+
+use ed25519_dalek::SigningKey;
+use ledger::{Clock, EntryDraft, InitOptions, Ledger};
+use model::{Action, Timestamp};
+use serde_json::json;
+use std::path::Path;
+
+/// A fixed Ed25519 key for tests only: its seed is SHA-256 of
+/// "driftledger TEST-ONLY key <name>", so anyone can recompute it.
+pub fn test_only_key(name: &str) -> SigningKey {
+    SigningKey::from_bytes(&model::digest::sha256(
+        format!("driftledger TEST-ONLY key {name}").as_bytes(),
+    ))
+}
+
+/// A clock that starts at 2026-11-21T10:00:00Z and advances one second per reading.
+pub fn stepping_clock() -> Clock {
+    let mut millis = 1_795_255_200_000i64;
+    Box::new(move || {
+        millis += 1000;
+        Timestamp::from_unix_millis(millis).expect("in range")
+    })
+}
+
+/// SplitMix64: a tiny seeded generator, so campaigns are repeatable.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator seeded with `seed`.
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// A number in `0..bound` (`bound` > 0).
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.next_u64() % bound
+    }
+}
+
+/// Creates a deterministic store: fixed store id, test-only keys, stepping clock.
+pub fn init_test_store(root: &Path) -> Ledger {
+    Ledger::init(
+        root,
+        InitOptions {
+            key_name: "ledger-1".into(),
+            signing_key: Some(test_only_key("ledger-1")),
+            store_id: Some("00000000-0000-4000-8000-000000000001".parse().expect("uuid")),
+            clock: stepping_clock(),
+            ..Default::default()
+        },
+    )
+    .expect("init test store")
+}
+
+/// A note entry with a little varied content (strings, numbers, nesting).
+pub fn note(index: u64) -> EntryDraft {
+    EntryDraft::new(Action::Note)
+        .params(json!({"text": format!("note {index}: Zoë ✓"), "index": index, "ratio": index as f64 / 7.0}))
+        .inputs(json!({"batch": format!("b{}", index / 10)}))
+        .outputs(json!({"ok": true}))
+}
+
+/// Builds the store the tamper campaign mutates: at least `n_entries`
+/// entries, a key rotation, several checkpoints, and a CHECKPOINT_SIGNED
+/// entry as the very last line (so that removing any line is detectable
+/// without an outside checkpoint).
+pub fn build_campaign_store(root: &Path, n_entries: u64) -> Ledger {
+    let mut ledger = init_test_store(root);
+    let mut index = 0;
+    while ledger.size() + 1 < n_entries {
+        // Batches of 21 are signed in parallel (the writer parallelizes from 16 on).
+        let batch: Vec<EntryDraft> = (0..21).map(|i| note(index + i)).collect();
+        index += 21;
+        ledger.append_batch(batch).expect("append");
+        if index % 63 == 0 {
+            ledger.sign_checkpoint().expect("checkpoint");
+        }
+        if index == 126 {
+            ledger
+                .add_existing_key("ledger-2", test_only_key("ledger-2"))
+                .expect("add key");
+            ledger.retire_key("ledger-1").expect("retire key");
+        }
+    }
+    ledger.sign_checkpoint().expect("final checkpoint");
+    ledger
+}

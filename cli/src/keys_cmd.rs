@@ -16,9 +16,24 @@ pub(crate) fn run(store: &Path, command: &KeysCommand, as_json: bool, out: &mut 
             if as_json {
                 emit(out, json!({"key": name, "seq": entry.seq, "hash": entry.hash}))?;
             } else {
-                emit(out, format_args!("added key {name} (KEY_ADDED at seq {}); new entries are signed by it", entry.seq))?;
-                emit(out, format_args!("  private key  {}", paths.private_key(name).display()))?;
-                emit(out, format_args!("  verifier key {}  (give this to auditors out of band)", paths.verifier_key(name).display()))?;
+                emit(
+                    out,
+                    format_args!(
+                        "added key {name} (KEY_ADDED at seq {}); new entries are signed by it",
+                        entry.seq
+                    ),
+                )?;
+                emit(
+                    out,
+                    format_args!("  private key  {}", paths.private_key(name).display()),
+                )?;
+                emit(
+                    out,
+                    format_args!(
+                        "  verifier key {}  (give this to auditors out of band)",
+                        paths.verifier_key(name).display()
+                    ),
+                )?;
             }
         }
         KeysCommand::Rotate { name } => {
@@ -27,10 +42,25 @@ pub(crate) fn run(store: &Path, command: &KeysCommand, as_json: bool, out: &mut 
             let new = name.clone().unwrap_or_else(|| ledger::key_history::next_key_name(&old));
             let (added, retired) = ledger.rotate(&new)?;
             if as_json {
-                emit(out, json!({"added": new, "added_seq": added.seq, "retired": old, "retired_seq": retired.seq}))?;
+                emit(
+                    out,
+                    json!({"added": new, "added_seq": added.seq, "retired": old, "retired_seq": retired.seq}),
+                )?;
             } else {
-                emit(out, format_args!("rotated: {new} added at seq {} (signed by {old}), {old} retired at seq {} (signed by {new})", added.seq, retired.seq))?;
-                emit(out, format_args!("  earlier entries still verify with {old}'s key; give {} to auditors", ledger.paths().verifier_key(&new).display()))?;
+                emit(
+                    out,
+                    format_args!(
+                        "rotated: {new} added at seq {} (signed by {old}), {old} retired at seq {} (signed by {new})",
+                        added.seq, retired.seq
+                    ),
+                )?;
+                emit(
+                    out,
+                    format_args!(
+                        "  earlier entries still verify with {old}'s key; give {} to auditors",
+                        ledger.paths().verifier_key(&new).display()
+                    ),
+                )?;
             }
         }
         KeysCommand::List => {
@@ -61,7 +91,10 @@ pub(crate) fn run(store: &Path, command: &KeysCommand, as_json: bool, out: &mut 
                             row["name"].as_str().unwrap_or_default(),
                             row["status"].as_str().unwrap_or_default(),
                             row["added_at"],
-                            row["retired_at"].as_u64().map(|s| format!(", retired at seq {s}")).unwrap_or_default(),
+                            row["retired_at"]
+                                .as_u64()
+                                .map(|s| format!(", retired at seq {s}"))
+                                .unwrap_or_default(),
                             row["vkey"].as_str().unwrap_or_default()
                         ),
                     )?;

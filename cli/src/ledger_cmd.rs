@@ -8,7 +8,13 @@ use std::io::Write;
 use std::path::Path;
 
 pub(crate) fn init(store: &Path, key_name: &str, as_json: bool, out: &mut dyn Write) -> Outcome {
-    let ledger = Ledger::init(store, InitOptions { key_name: key_name.to_owned(), ..InitOptions::default() })?;
+    let ledger = Ledger::init(
+        store,
+        InitOptions {
+            key_name: key_name.to_owned(),
+            ..InitOptions::default()
+        },
+    )?;
     let paths = ledger.paths();
     if as_json {
         emit(
@@ -22,20 +28,43 @@ pub(crate) fn init(store: &Path, key_name: &str, as_json: bool, out: &mut dyn Wr
             }),
         )?;
     } else {
-        emit(out, format_args!("created store {} (id {})", store.display(), ledger.store_id()))?;
+        emit(
+            out,
+            format_args!("created store {} (id {})", store.display(), ledger.store_id()),
+        )?;
         emit(out, format_args!("  ledger        {}", paths.ledger().display()))?;
-        emit(out, format_args!("  signing key   {} (mode 0600)", paths.private_key(key_name).display()))?;
-        emit(out, format_args!("  verifier key  {}", paths.verifier_key(key_name).display()))?;
-        emit(out, "keep a copy of the verifier key outside the store and verify with --trusted-vkey it")?;
+        emit(
+            out,
+            format_args!("  signing key   {} (mode 0600)", paths.private_key(key_name).display()),
+        )?;
+        emit(
+            out,
+            format_args!("  verifier key  {}", paths.verifier_key(key_name).display()),
+        )?;
+        emit(
+            out,
+            "keep a copy of the verifier key outside the store and verify with --trusted-vkey it",
+        )?;
     }
     Ok(exit::OK)
 }
 
-pub(crate) fn run(store: &Path, command: &LedgerCommand, as_json: bool, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+pub(crate) fn run(
+    store: &Path,
+    command: &LedgerCommand,
+    as_json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Outcome {
     match command {
         LedgerCommand::Verify(args) => verify(store, args, as_json, out),
         LedgerCommand::Checkpoint => checkpoint(store, as_json, out),
-        LedgerCommand::Prove { inclusion, size, consistency, out: write } => {
+        LedgerCommand::Prove {
+            inclusion,
+            size,
+            consistency,
+            out: write,
+        } => {
             let proof = match (inclusion, consistency.as_deref()) {
                 (Some(index), _) => {
                     let size = match size {
@@ -45,7 +74,11 @@ pub(crate) fn run(store: &Path, command: &LedgerCommand, as_json: bool, out: &mu
                     tlog::Proof::Inclusion(ledger::prove_inclusion(store, *index, size)?)
                 }
                 (None, Some([old, new])) => tlog::Proof::Consistency(ledger::prove_consistency(store, *old, *new)?),
-                _ => return Err(Failure::usage(anyhow::anyhow!("give --inclusion I [--size N] or --consistency M N"))),
+                _ => {
+                    return Err(Failure::usage(anyhow::anyhow!(
+                        "give --inclusion I [--size N] or --consistency M N"
+                    )));
+                }
             };
             let text = proof.to_json();
             emit(out, &text)?;
@@ -55,16 +88,26 @@ pub(crate) fn run(store: &Path, command: &LedgerCommand, as_json: bool, out: &mu
             }
             Ok(exit::OK)
         }
-        LedgerCommand::CheckProof { proof, checkpoint, vkey, line } => {
-            let read = |path: &Path| std::fs::read(path).map_err(|e| Failure::usage(anyhow::anyhow!("{}: {e}", path.display())));
+        LedgerCommand::CheckProof {
+            proof,
+            checkpoint,
+            vkey,
+            line,
+        } => {
+            let read = |path: &Path| {
+                std::fs::read(path).map_err(|e| Failure::usage(anyhow::anyhow!("{}: {e}", path.display())))
+            };
             let proof_text = String::from_utf8_lossy(&read(proof)?).into_owned();
             let mut checkpoints = Vec::new();
             for path in checkpoint {
-                checkpoints.push((path.display().to_string(), String::from_utf8_lossy(&read(path)?).into_owned()));
+                checkpoints.push((
+                    path.display().to_string(),
+                    String::from_utf8_lossy(&read(path)?).into_owned(),
+                ));
             }
             let mut vkeys = Vec::new();
             for path in vkey {
-                vkeys.extend(ledger::keys::read_verifier_keys(path)?);
+                vkeys.extend(ledger::keys::read_verifier_keys(path).map_err(Failure::usage)?);
             }
             let line_bytes = match line {
                 Some(path) => {
@@ -132,10 +175,16 @@ fn print_lines(lines: Vec<ledger::reader::ReadLine>, as_json: bool, out: &mut dy
 
 fn latest_checkpoint_size(store: &Path) -> Result<u64, Failure> {
     let text = std::fs::read_to_string(ledger::StorePaths::new(store).latest_checkpoint()).map_err(|_| {
-        Failure::usage(anyhow::anyhow!("the store has no checkpoint yet: run `driftledger ledger checkpoint` or pass --size"))
+        Failure::usage(anyhow::anyhow!(
+            "the store has no checkpoint yet: run `driftledger ledger checkpoint` or pass --size"
+        ))
     })?;
     let body_size = text.lines().nth(1).and_then(|l| l.parse().ok());
-    body_size.ok_or_else(|| Failure::problem(anyhow::anyhow!("the latest checkpoint is malformed; run `driftledger ledger verify`")))
+    body_size.ok_or_else(|| {
+        Failure::problem(anyhow::anyhow!(
+            "the latest checkpoint is malformed; run `driftledger ledger verify`"
+        ))
+    })
 }
 
 fn checkpoint(store: &Path, as_json: bool, out: &mut dyn Write) -> Outcome {
@@ -152,8 +201,18 @@ fn checkpoint(store: &Path, as_json: bool, out: &mut dyn Write) -> Outcome {
             }),
         )?;
     } else {
-        emit(out, format_args!("signed checkpoint of tree size {} -> {}", written.checkpoint.size, written.path.display()))?;
-        emit(out, format_args!("recorded as CHECKPOINT_SIGNED at seq {}", written.entry.seq))?;
+        emit(
+            out,
+            format_args!(
+                "signed checkpoint of tree size {} -> {}",
+                written.checkpoint.size,
+                written.path.display()
+            ),
+        )?;
+        emit(
+            out,
+            format_args!("recorded as CHECKPOINT_SIGNED at seq {}", written.entry.seq),
+        )?;
         write!(out, "{}", written.note).map_err(Failure::io)?;
     }
     Ok(exit::OK)
@@ -162,11 +221,15 @@ fn checkpoint(store: &Path, as_json: bool, out: &mut dyn Write) -> Outcome {
 pub(crate) fn verify(store: &Path, args: &VerifyArgs, as_json: bool, out: &mut dyn Write) -> Outcome {
     let mut trusted = Vec::new();
     for path in &args.trusted_vkey {
-        trusted.extend(ledger::keys::read_verifier_keys(path)?);
+        trusted.extend(ledger::keys::read_verifier_keys(path).map_err(Failure::usage)?);
     }
     let options = VerifyOptions {
         trusted_vkeys: trusted,
-        signature_check: if args.one_by_one { SignatureCheck::OneByOne } else { SignatureCheck::Batch },
+        signature_check: if args.one_by_one {
+            SignatureCheck::OneByOne
+        } else {
+            SignatureCheck::Batch
+        },
     };
     let report = ledger::verify_ledger(store, &options)?;
     if as_json {
@@ -179,16 +242,37 @@ pub(crate) fn verify(store: &Path, args: &VerifyArgs, as_json: bool, out: &mut d
 
 pub(crate) fn print_report(report: &LedgerReport, out: &mut dyn Write) -> Result<(), Failure> {
     if report.is_ok() {
-        emit(out, format_args!("VERIFIED: {} entries, root {}", report.entries, report.root))?;
+        emit(
+            out,
+            format_args!("VERIFIED: {} entries, root {}", report.entries, report.root),
+        )?;
     } else {
-        emit(out, format_args!("PROBLEMS FOUND: {} in {} entries", report.findings.len(), report.entries))?;
+        emit(
+            out,
+            format_args!(
+                "PROBLEMS FOUND: {} in {} entries",
+                report.findings.len(),
+                report.entries
+            ),
+        )?;
         for finding in &report.findings {
             emit(out, format_args!("  {finding}"))?;
         }
     }
-    emit(out, format_args!("  signatures verified: {}", report.signatures_verified))?;
+    emit(
+        out,
+        format_args!("  signatures verified: {}", report.signatures_verified),
+    )?;
     for checkpoint in &report.checkpoints {
-        emit(out, format_args!("  checkpoint {:>6} root {} signed by {}", checkpoint.size, checkpoint.root, checkpoint.signed_by.join(", ")))?;
+        emit(
+            out,
+            format_args!(
+                "  checkpoint {:>6} root {} signed by {}",
+                checkpoint.size,
+                checkpoint.root,
+                checkpoint.signed_by.join(", ")
+            ),
+        )?;
     }
     emit(out, format_args!("  trust: {}", report.trust))?;
     if report.writer_active {

@@ -56,19 +56,31 @@ impl From<ledger::LedgerError> for Failure {
             E::Corrupt { .. } => exit::PROBLEM_FOUND,
             _ => exit::USAGE,
         };
-        Failure { code, error: error.into() }
+        Failure {
+            code,
+            error: error.into(),
+        }
     }
 }
 
 impl Failure {
     pub(crate) fn usage(error: impl Into<anyhow::Error>) -> Self {
-        Failure { code: exit::USAGE, error: error.into() }
+        Failure {
+            code: exit::USAGE,
+            error: error.into(),
+        }
     }
     pub(crate) fn problem(error: impl Into<anyhow::Error>) -> Self {
-        Failure { code: exit::PROBLEM_FOUND, error: error.into() }
+        Failure {
+            code: exit::PROBLEM_FOUND,
+            error: error.into(),
+        }
     }
     pub(crate) fn io(error: impl Into<anyhow::Error>) -> Self {
-        Failure { code: exit::IO, error: error.into() }
+        Failure {
+            code: exit::IO,
+            error: error.into(),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::error::LedgerError;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// Syncs a directory so that file creations and renames in it survive a crash.
@@ -29,10 +30,26 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
     sync_dir(dir)
 }
 
-/// Creates `path` with `bytes`; fails if it exists.
-pub fn create_file(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
-    let mut file = OpenOptions::new().write(true).create_new(true).open(path).map_err(LedgerError::io(path))?;
-    file.write_all(bytes).map_err(LedgerError::io(path))?;
-    file.sync_all().map_err(LedgerError::io(path))?;
-    sync_dir(path.parent().unwrap_or(Path::new(".")))
+/// Creates `path` with `bytes` and permission bits `mode`; fails if it
+/// exists. The content is written to a temporary file first and then
+/// hard-linked into place, so a crash never leaves a partial file under the
+/// final name (and, unlike a rename, the link never replaces an existing
+/// file). Dot-named leftovers of a crash are ignored by every reader.
+pub fn create_file(path: &Path, bytes: &[u8], mode: u32) -> Result<(), LedgerError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temporary = dir.join(format!(".{name}.new-{}", std::process::id()));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(mode)
+        .open(&temporary)
+        .map_err(LedgerError::io(&temporary))?;
+    file.write_all(bytes).map_err(LedgerError::io(&temporary))?;
+    file.sync_all().map_err(LedgerError::io(&temporary))?;
+    let linked = fs::hard_link(&temporary, path).map_err(LedgerError::io(path));
+    fs::remove_file(&temporary).map_err(LedgerError::io(&temporary))?;
+    linked?;
+    sync_dir(dir)
 }

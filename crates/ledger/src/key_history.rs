@@ -39,12 +39,20 @@ impl KeyHistory {
 
     /// The key `name` if it is active now.
     pub fn active(&self, name: &str) -> Option<&VerifierKey> {
-        self.keys.get(name).filter(|k| k.retired_at.is_none()).map(|k| &k.verifier)
+        self.keys
+            .get(name)
+            .filter(|k| k.retired_at.is_none())
+            .map(|k| &k.verifier)
     }
 
     /// Active key names, newest first.
     pub fn active_newest_first(&self) -> Vec<&str> {
-        self.order.iter().rev().filter(|n| self.active(n).is_some()).map(String::as_str).collect()
+        self.order
+            .iter()
+            .rev()
+            .filter(|n| self.active(n).is_some())
+            .map(String::as_str)
+            .collect()
     }
 
     /// Every verifier key ever recorded (checkpoints may be signed by a key
@@ -59,7 +67,10 @@ impl KeyHistory {
         match entry.action {
             Action::LedgerInitialized => {
                 if entry.seq != 0 {
-                    return Err(KeyEventError(format!("LEDGER_INITIALIZED at seq {}, expected only at seq 0", entry.seq)));
+                    return Err(KeyEventError(format!(
+                        "LEDGER_INITIALIZED at seq {}, expected only at seq 0",
+                        entry.seq
+                    )));
                 }
                 let verifier = param_vkey(entry)?;
                 if verifier.name() != entry.key {
@@ -75,7 +86,9 @@ impl KeyHistory {
             Action::KeyRetired => {
                 let name = param_str(entry, "key")?;
                 let Some(record) = self.keys.get_mut(name).filter(|k| k.retired_at.is_none()) else {
-                    return Err(KeyEventError(format!("KEY_RETIRED names {name:?}, which is not an active key")));
+                    return Err(KeyEventError(format!(
+                        "KEY_RETIRED names {name:?}, which is not an active key"
+                    )));
                 };
                 record.retired_at = Some(entry.seq);
                 if self.active_newest_first().is_empty() {
@@ -90,9 +103,18 @@ impl KeyHistory {
     fn add(&mut self, verifier: VerifierKey, seq: u64) -> Result<(), KeyEventError> {
         let name = verifier.name().to_owned();
         if self.keys.contains_key(&name) {
-            return Err(KeyEventError(format!("key name {name:?} was already added; key names are never reused")));
+            return Err(KeyEventError(format!(
+                "key name {name:?} was already added; key names are never reused"
+            )));
         }
-        self.keys.insert(name.clone(), KeyRecord { verifier, added_at: seq, retired_at: None });
+        self.keys.insert(
+            name.clone(),
+            KeyRecord {
+                verifier,
+                added_at: seq,
+                retired_at: None,
+            },
+        );
         self.order.push(name);
         Ok(())
     }
@@ -109,10 +131,13 @@ fn param_str<'a>(entry: &'a LedgerEntry, field: &str) -> Result<&'a str, KeyEven
 fn param_vkey(entry: &LedgerEntry) -> Result<VerifierKey, KeyEventError> {
     let name = param_str(entry, "key")?;
     let text = param_str(entry, "vkey")?;
-    let verifier = VerifierKey::parse(text)
-        .map_err(|e| KeyEventError(format!("params.vkey is not a verifier key: {e}")))?;
+    let verifier =
+        VerifierKey::parse(text).map_err(|e| KeyEventError(format!("params.vkey is not a verifier key: {e}")))?;
     if verifier.name() != name {
-        return Err(KeyEventError(format!("params.vkey is for {:?}, params.key is {name:?}", verifier.name())));
+        return Err(KeyEventError(format!(
+            "params.vkey is for {:?}, params.key is {name:?}",
+            verifier.name()
+        )));
     }
     Ok(verifier)
 }
@@ -134,7 +159,12 @@ mod tests {
 
     #[test]
     fn next_key_names() {
-        for (current, next) in [("ledger-1", "ledger-2"), ("k9", "k10"), ("alpha", "alpha-2"), ("a.b-099", "a.b-100")] {
+        for (current, next) in [
+            ("ledger-1", "ledger-2"),
+            ("k9", "k10"),
+            ("alpha", "alpha-2"),
+            ("a.b-099", "a.b-100"),
+        ] {
             assert_eq!(next_key_name(current), next);
         }
     }

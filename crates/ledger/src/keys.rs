@@ -4,12 +4,11 @@
 
 use crate::error::LedgerError;
 use crate::layout::StorePaths;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, KeypairBytes};
 use ed25519_dalek::pkcs8::spki::{DecodePublicKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, KeypairBytes};
 use ed25519_dalek::{SigningKey, VerifyingKey};
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use tlog::VerifierKey;
 
@@ -30,16 +29,23 @@ pub fn write_key_files(paths: &StorePaths, name: &str, key: &SigningKey) -> Resu
     let dir = paths.keys();
     fs::create_dir_all(&dir).map_err(LedgerError::io(&dir))?;
     // PKCS#8 v1 (no embedded public key): the form `openssl genpkey` writes.
-    let private_pem = KeypairBytes { secret_key: key.to_bytes(), public_key: None }
-        .to_pkcs8_pem(Default::default())
-        .map_err(|e| key_error(&paths.private_key(name), e))?;
+    let private_pem = KeypairBytes {
+        secret_key: key.to_bytes(),
+        public_key: None,
+    }
+    .to_pkcs8_pem(Default::default())
+    .map_err(|e| key_error(&paths.private_key(name), e))?;
     let public_pem = key
         .verifying_key()
         .to_public_key_pem(Default::default())
         .map_err(|e| key_error(&paths.public_key(name), e))?;
-    write_new_file(&paths.private_key(name), private_pem.as_bytes(), 0o600)?;
-    write_new_file(&paths.public_key(name), public_pem.as_bytes(), 0o644)?;
-    write_new_file(&paths.verifier_key(name), format!("{}\n", verifier.to_text()).as_bytes(), 0o644)?;
+    crate::durable::create_file(&paths.private_key(name), private_pem.as_bytes(), 0o600)?;
+    crate::durable::create_file(&paths.public_key(name), public_pem.as_bytes(), 0o644)?;
+    crate::durable::create_file(
+        &paths.verifier_key(name),
+        format!("{}\n", verifier.to_text()).as_bytes(),
+        0o644,
+    )?;
     crate::durable::sync_dir(&dir)?;
     Ok(verifier)
 }
@@ -49,7 +55,10 @@ pub fn load_signing_key(path: &Path) -> Result<SigningKey, LedgerError> {
     let metadata = fs::metadata(path).map_err(LedgerError::io(path))?;
     let mode = metadata.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(LedgerError::KeyFileTooOpen { path: path.to_owned(), mode });
+        return Err(LedgerError::KeyFileTooOpen {
+            path: path.to_owned(),
+            mode,
+        });
     }
     let pem = fs::read_to_string(path).map_err(LedgerError::io(path))?;
     SigningKey::from_pkcs8_pem(&pem).map_err(|e| LedgerError::KeyFile {
@@ -83,7 +92,10 @@ pub fn read_verifier_keys(path: &Path) -> Result<Vec<VerifierKey>, LedgerError> 
         keys.push(key);
     }
     if keys.is_empty() {
-        return Err(LedgerError::KeyFile { path: path.to_owned(), reason: "no verifier key in file".into() });
+        return Err(LedgerError::KeyFile {
+            path: path.to_owned(),
+            reason: "no verifier key in file".into(),
+        });
     }
     Ok(keys)
 }
@@ -96,17 +108,9 @@ pub fn verifier_key(name: &str, key: &VerifyingKey) -> Result<VerifierKey, Ledge
     VerifierKey::new(name, *key).map_err(|_| LedgerError::InvalidKeyName { name: name.to_owned() })
 }
 
-fn write_new_file(path: &Path, bytes: &[u8], mode: u32) -> Result<(), LedgerError> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(path)
-        .map_err(LedgerError::io(path))?;
-    file.write_all(bytes).map_err(LedgerError::io(path))?;
-    file.sync_all().map_err(LedgerError::io(path))
-}
-
 fn key_error(path: &Path, error: impl std::fmt::Display) -> LedgerError {
-    LedgerError::KeyFile { path: path.to_owned(), reason: error.to_string() }
+    LedgerError::KeyFile {
+        path: path.to_owned(),
+        reason: error.to_string(),
+    }
 }

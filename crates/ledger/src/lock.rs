@@ -5,6 +5,7 @@ use crate::error::LedgerError;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Held while a process may write to the store; released on drop (and by the
 /// kernel when the process dies, so a crash never leaves a stale lock).
@@ -14,8 +15,11 @@ pub struct WriterLock {
 }
 
 impl WriterLock {
-    /// Takes the lock or fails at once with the holder's pid.
-    pub fn acquire(path: &Path) -> Result<WriterLock, LedgerError> {
+    /// Takes the lock, waiting at most `wait` for a holder to let go, then
+    /// fails with the holder's pid. A short wait matters even with no real
+    /// contention: a child process forked by this process holds a copy of
+    /// every open lock until it calls exec.
+    pub fn acquire(path: &Path, wait: Duration) -> Result<WriterLock, LedgerError> {
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -23,16 +27,33 @@ impl WriterLock {
             .truncate(false)
             .open(path)
             .map_err(LedgerError::io(path))?;
-        match file.try_lock() {
+        let deadline = Instant::now() + wait;
+        let mut pause = Duration::from_millis(1);
+        let outcome = loop {
+            match file.try_lock() {
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                outcome => break outcome,
+            }
+        };
+        match outcome {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
                 let mut text = String::new();
                 let _ = file.read_to_string(&mut text);
                 let pid = text.trim().parse().unwrap_or(0);
-                return Err(LedgerError::Locked { pid, path: path.to_owned() });
+                return Err(LedgerError::Locked {
+                    pid,
+                    path: path.to_owned(),
+                });
             }
             Err(std::fs::TryLockError::Error(source)) => {
-                return Err(LedgerError::Io { path: path.to_owned(), source });
+                return Err(LedgerError::Io {
+                    path: path.to_owned(),
+                    source,
+                });
             }
         }
         let write_pid = |file: &mut File| -> std::io::Result<()> {
@@ -60,12 +81,24 @@ impl ReaderLock {
     /// Takes a shared lock if no writer holds the store.
     pub fn acquire(path: &Path) -> ReaderLock {
         let Ok(file) = File::open(path) else {
-            return ReaderLock { _file: None, writer_active: false };
+            return ReaderLock {
+                _file: None,
+                writer_active: false,
+            };
         };
         match file.try_lock_shared() {
-            Ok(()) => ReaderLock { _file: Some(file), writer_active: false },
-            Err(std::fs::TryLockError::WouldBlock) => ReaderLock { _file: None, writer_active: true },
-            Err(std::fs::TryLockError::Error(_)) => ReaderLock { _file: None, writer_active: false },
+            Ok(()) => ReaderLock {
+                _file: Some(file),
+                writer_active: false,
+            },
+            Err(std::fs::TryLockError::WouldBlock) => ReaderLock {
+                _file: None,
+                writer_active: true,
+            },
+            Err(std::fs::TryLockError::Error(_)) => ReaderLock {
+                _file: None,
+                writer_active: false,
+            },
         }
     }
 

@@ -11,11 +11,19 @@ use tlog::{ConsistencyProof, HashReader, InclusionProof};
 pub fn prove_inclusion(root: &Path, index: u64, size: u64) -> Result<InclusionProof, LedgerError> {
     let tree = open_tree(root, size)?;
     if index >= size {
-        return Err(LedgerError::OutOfRange { what: format!("entry {index} in a tree of size {size}"), size });
+        return Err(LedgerError::OutOfRange {
+            what: format!("entry {index} in a tree of size {size}"),
+            size,
+        });
     }
     let leaf_hash = tree.read_hashes(&[tlog::stored_hash_index(0, index)])?[0];
     let hashes = tlog::prove_inclusion(index, size, &tree)?;
-    Ok(InclusionProof { leaf_index: index, tree_size: size, leaf_hash, hashes })
+    Ok(InclusionProof {
+        leaf_index: index,
+        tree_size: size,
+        leaf_hash,
+        hashes,
+    })
 }
 
 /// Proves that the tree of size `old_size` is a prefix of the tree of size `new_size`.
@@ -61,7 +69,10 @@ fn open_tree(root: &Path, size: u64) -> Result<TreeFile, LedgerError> {
     }
     let tree = TreeFile::open_read_only(&paths.tree())?;
     if size == 0 || size > tree.records() {
-        return Err(LedgerError::OutOfRange { what: format!("a tree of size {size}"), size: tree.records() });
+        return Err(LedgerError::OutOfRange {
+            what: format!("a tree of size {size}"),
+            size: tree.records(),
+        });
     }
     Ok(tree)
 }
@@ -114,28 +125,38 @@ pub fn check_proof_offline(
     let proof = tlog::Proof::from_json(proof_text)?;
     let mut roots = std::collections::BTreeMap::new();
     for (label, text) in checkpoints {
-        let verified = tlog::verify_checkpoint(text, vkeys)
-            .map_err(|e| ProofCheckError::Checkpoint { label: label.clone(), reason: e.to_string() })?;
+        let verified = tlog::verify_checkpoint(text, vkeys).map_err(|e| ProofCheckError::Checkpoint {
+            label: label.clone(),
+            reason: e.to_string(),
+        })?;
         let checkpoint = verified.checkpoint();
         roots.insert(checkpoint.size, (checkpoint.root, verified.signed_by().join(", ")));
     }
     match proof {
         tlog::Proof::Inclusion(p) => {
-            let (root, signers) = roots.get(&p.tree_size).ok_or(ProofCheckError::NoCheckpointOfSize { size: p.tree_size })?;
+            let (root, signers) = roots
+                .get(&p.tree_size)
+                .ok_or(ProofCheckError::NoCheckpointOfSize { size: p.tree_size })?;
             if let Some(line) = line
                 && tlog::leaf_hash(line) != p.leaf_hash
             {
                 return Err(ProofCheckError::LeafMismatch);
             }
             p.verify(root)?;
-            let leaf = if line.is_some() { "the given line" } else { "the proof's leaf hash" };
+            let leaf = if line.is_some() {
+                "the given line"
+            } else {
+                "the proof's leaf hash"
+            };
             Ok(format!(
                 "entry {} ({leaf}) is included in the tree of size {} signed by {signers}",
                 p.leaf_index, p.tree_size
             ))
         }
         tlog::Proof::Consistency(p) => {
-            let (new_root, signers) = roots.get(&p.new_size).ok_or(ProofCheckError::NoCheckpointOfSize { size: p.new_size })?;
+            let (new_root, signers) = roots
+                .get(&p.new_size)
+                .ok_or(ProofCheckError::NoCheckpointOfSize { size: p.new_size })?;
             if *new_root != p.new_root {
                 return Err(ProofCheckError::RootMismatch { size: p.new_size });
             }
@@ -151,7 +172,11 @@ pub fn check_proof_offline(
                 "the tree of size {} is a prefix of the tree of size {} signed by {signers}{}",
                 p.old_size,
                 p.new_size,
-                if old_authenticated { "; both roots are signed" } else { "; the old root is the proof's own (give its checkpoint to authenticate it)" }
+                if old_authenticated {
+                    "; both roots are signed"
+                } else {
+                    "; the old root is the proof's own (give its checkpoint to authenticate it)"
+                }
             ))
         }
     }

@@ -24,7 +24,10 @@ pub fn read_lines(root: &Path, mut keep: impl FnMut(u64) -> bool) -> Result<Vec<
     let path = StorePaths::new(root).ledger();
     let file = File::open(&path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LedgerError::NotAStore { path: root.to_owned() },
-        _ => LedgerError::Io { path: path.clone(), source: e },
+        _ => LedgerError::Io {
+            path: path.clone(),
+            source: e,
+        },
     })?;
     let mut reader = BufReader::new(file);
     let mut out = Vec::new();
@@ -32,7 +35,8 @@ pub fn read_lines(root: &Path, mut keep: impl FnMut(u64) -> bool) -> Result<Vec<
     let mut index = 0u64;
     loop {
         buffer.clear();
-        if reader.read_until(b'\n', &mut buffer).map_err(LedgerError::io(&path))? == 0 || buffer.last() != Some(&b'\n') {
+        if reader.read_until(b'\n', &mut buffer).map_err(LedgerError::io(&path))? == 0 || buffer.last() != Some(&b'\n')
+        {
             break;
         }
         if keep(index) {
@@ -62,10 +66,16 @@ pub fn key_history(root: &Path) -> Result<crate::key_history::KeyHistory, Ledger
     let path = StorePaths::new(root).ledger();
     let mut history = crate::key_history::KeyHistory::default();
     for read in read_lines(root, |_| true)? {
-        let entry = read.entry.map_err(|reason| LedgerError::Corrupt { path: path.clone(), line: read.line, reason })?;
-        history
-            .apply(&entry)
-            .map_err(|e| LedgerError::Corrupt { path: path.clone(), line: read.line, reason: e.0 })?;
+        let entry = read.entry.map_err(|reason| LedgerError::Corrupt {
+            path: path.clone(),
+            line: read.line,
+            reason,
+        })?;
+        history.apply(&entry).map_err(|e| LedgerError::Corrupt {
+            path: path.clone(),
+            line: read.line,
+            reason: e.0,
+        })?;
     }
     Ok(history)
 }

@@ -83,7 +83,9 @@ impl TreeFile {
         }
         let bytes: Vec<u8> = self.pending.iter().flatten().copied().collect();
         let offset = self.hashes_on_disk * 32;
-        self.file.write_all_at(&bytes, offset).map_err(LedgerError::io(&self.path))?;
+        self.file
+            .write_all_at(&bytes, offset)
+            .map_err(LedgerError::io(&self.path))?;
         self.file.sync_data().map_err(LedgerError::io(&self.path))?;
         self.hashes_on_disk += self.pending.len() as u64;
         self.pending.clear();
@@ -126,7 +128,9 @@ impl HashReader for TreeFile {
                 continue;
             }
             let mut hash = [0u8; 32];
-            self.file.read_exact_at(&mut hash, index * 32).map_err(|source| TlogError::Read { index, source })?;
+            self.file
+                .read_exact_at(&mut hash, index * 32)
+                .map_err(|source| TlogError::Read { index, source })?;
             out.push(hash);
         }
         Ok(out)

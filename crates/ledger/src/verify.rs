@@ -103,13 +103,26 @@ pub fn verify_ledger(root: &Path, options: &VerifyOptions) -> Result<LedgerRepor
 
     let mut walk = LineWalk::new(options.signature_check, wanted_roots);
     match File::open(paths.ledger()) {
-        Ok(file) => walk.read(BufReader::with_capacity(1 << 20, file)).map_err(LedgerError::io(paths.ledger()))?,
+        Ok(file) => walk
+            .read(BufReader::with_capacity(1 << 20, file))
+            .map_err(LedgerError::io(paths.ledger()))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(LedgerError::Io { path: paths.ledger(), source: e }),
+        Err(e) => {
+            return Err(LedgerError::Io {
+                path: paths.ledger(),
+                source: e,
+            });
+        }
     }
     walk.flush_signatures();
     if walk.lines == 0 {
-        walk.findings.push(finding(FindingKind::EmptyLedger, LEDGER_FILE, None, None, "the ledger has no complete entry".into()));
+        walk.findings.push(finding(
+            FindingKind::EmptyLedger,
+            LEDGER_FILE,
+            None,
+            None,
+            "the ledger has no complete entry".into(),
+        ));
     }
 
     let mut report = LedgerReport {
@@ -212,7 +225,8 @@ impl LineWalk {
             self.roots.insert(self.tree.size(), self.tree.root());
         }
         let mut report = |kind, seq, message: String| {
-            self.findings.push(finding(kind, LEDGER_FILE, Some(line_number), seq, message));
+            self.findings
+                .push(finding(kind, LEDGER_FILE, Some(line_number), seq, message));
         };
         let Ok(text) = std::str::from_utf8(content) else {
             report(FindingKind::Malformed, None, "not valid UTF-8".into());
@@ -230,7 +244,11 @@ impl LineWalk {
         let seq = Some(entry.seq);
         let mut sound = true;
         if entry.to_line().ok().as_deref() != Some(text) {
-            report(FindingKind::NonCanonical, seq, "the line is not the RFC 8785 canonical form of its content".into());
+            report(
+                FindingKind::NonCanonical,
+                seq,
+                "the line is not the RFC 8785 canonical form of its content".into(),
+            );
             sound = false;
         }
         let message = match entry.unsigned().signing_bytes() {
@@ -242,19 +260,42 @@ impl LineWalk {
         };
         let actual_hash = model::digest::sha256_hex(message.as_bytes());
         if actual_hash != entry.hash {
-            report(FindingKind::AlteredEntry, seq, format!("hash field {} but the content hashes to {actual_hash}", entry.hash));
+            report(
+                FindingKind::AlteredEntry,
+                seq,
+                format!("hash field {} but the content hashes to {actual_hash}", entry.hash),
+            );
             sound = false;
         }
         if entry.seq > index {
-            report(FindingKind::SeqGap, seq, format!("seq {} on line {line_number}, expected {index}", entry.seq));
+            report(
+                FindingKind::SeqGap,
+                seq,
+                format!("seq {} on line {line_number}, expected {index}", entry.seq),
+            );
             sound = false;
         } else if entry.seq < index {
-            report(FindingKind::Reordered, seq, format!("seq {} on line {line_number}, expected {index}: lines moved or duplicated", entry.seq));
+            report(
+                FindingKind::Reordered,
+                seq,
+                format!(
+                    "seq {} on line {line_number}, expected {index}: lines moved or duplicated",
+                    entry.seq
+                ),
+            );
             sound = false;
         }
         if entry.prev != self.prev_hash {
-            let expected = if self.prev_hash.is_empty() { "the hash of an unreadable line".to_owned() } else { self.prev_hash.clone() };
-            report(FindingKind::BrokenChain, seq, format!("prev {} but the previous entry's hash is {expected}", entry.prev));
+            let expected = if self.prev_hash.is_empty() {
+                "the hash of an unreadable line".to_owned()
+            } else {
+                self.prev_hash.clone()
+            };
+            report(
+                FindingKind::BrokenChain,
+                seq,
+                format!("prev {} but the previous entry's hash is {expected}", entry.prev),
+            );
             sound = false;
         }
         self.prev_hash = entry.hash.clone();
@@ -262,7 +303,11 @@ impl LineWalk {
         if index == 0 {
             self.genesis = Some(entry.clone());
             if entry.action != Action::LedgerInitialized {
-                report(FindingKind::InvalidKeyEvent, seq, format!("first entry is {}, expected LEDGER_INITIALIZED", entry.action));
+                report(
+                    FindingKind::InvalidKeyEvent,
+                    seq,
+                    format!("first entry is {}, expected LEDGER_INITIALIZED", entry.action),
+                );
             } else if let Err(e) = self.keys.apply(&entry) {
                 report(FindingKind::InvalidKeyEvent, seq, e.0);
             }
@@ -271,8 +316,18 @@ impl LineWalk {
             Some(verifier) => Some(*verifier.public_key()),
             None => {
                 let (kind, why) = match self.keys.keys().get(&entry.key) {
-                    Some(record) => (FindingKind::RetiredKey, format!("key {:?} was retired at seq {}", entry.key, record.retired_at.unwrap_or_default())),
-                    None => (FindingKind::UnknownKey, format!("key {:?} was never added to this ledger", entry.key)),
+                    Some(record) => (
+                        FindingKind::RetiredKey,
+                        format!(
+                            "key {:?} was retired at seq {}",
+                            entry.key,
+                            record.retired_at.unwrap_or_default()
+                        ),
+                    ),
+                    None => (
+                        FindingKind::UnknownKey,
+                        format!("key {:?} was never added to this ledger", entry.key),
+                    ),
                 };
                 report(kind, seq, why);
                 sound = false;
@@ -288,25 +343,51 @@ impl LineWalk {
                 key,
             }),
             (_, None) => {
-                report(FindingKind::BadSignature, seq, "sig is not standard base64 of 64 bytes".into());
+                report(
+                    FindingKind::BadSignature,
+                    seq,
+                    "sig is not standard base64 of 64 bytes".into(),
+                );
                 sound = false;
             }
             (None, Some(_)) => {}
         }
-        if index > 0 && sound {
-            if let Err(e) = self.keys.apply(&entry) {
-                report(FindingKind::InvalidKeyEvent, seq, e.0);
-            }
+        if index > 0
+            && sound
+            && let Err(e) = self.keys.apply(&entry)
+        {
+            report(FindingKind::InvalidKeyEvent, seq, e.0);
         }
         if entry.action == Action::CheckpointSigned {
             let size = entry.params.get("size").and_then(|v| v.as_u64());
-            let root = entry.params.get("root").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let note_sha256 = entry.outputs.get("note_sha256").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let root = entry
+                .params
+                .get("root")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let note_sha256 = entry
+                .outputs
+                .get("note_sha256")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
             match size {
                 Some(size) => {
-                    self.recorded_checkpoints.insert(size, RecordedCheckpoint { line: line_number, root, note_sha256 });
+                    self.recorded_checkpoints.insert(
+                        size,
+                        RecordedCheckpoint {
+                            line: line_number,
+                            root,
+                            note_sha256,
+                        },
+                    );
                 }
-                None => report(FindingKind::Malformed, seq, "CHECKPOINT_SIGNED without an integer params.size".into()),
+                None => report(
+                    FindingKind::Malformed,
+                    seq,
+                    "CHECKPOINT_SIGNED without an integer params.size".into(),
+                ),
             }
         }
     }
@@ -321,11 +402,12 @@ impl LineWalk {
                     let messages: Vec<&[u8]> = chunk.iter().map(|p| p.message.as_slice()).collect();
                     let signatures: Vec<Signature> = chunk.iter().map(|p| p.signature).collect();
                     let keys: Vec<VerifyingKey> = chunk.iter().map(|p| p.key).collect();
-                    let failed: Vec<&PendingSignature> = if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok() {
-                        Vec::new()
-                    } else {
-                        chunk.iter().filter(|p| !verify_one(p)).collect()
-                    };
+                    let failed: Vec<&PendingSignature> =
+                        if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok() {
+                            Vec::new()
+                        } else {
+                            chunk.iter().filter(|p| !verify_one(p)).collect()
+                        };
                     failed
                 })
                 .collect(),
@@ -355,7 +437,13 @@ fn decode_signature(text: &str) -> Option<Signature> {
 }
 
 fn finding(kind: FindingKind, file: &str, line: Option<u64>, seq: Option<u64>, message: String) -> Finding {
-    Finding { kind, file: file.to_owned(), line, seq, message }
+    Finding {
+        kind,
+        file: file.to_owned(),
+        line,
+        seq,
+        message,
+    }
 }
 
 /// The checkpoint files of a store, read but not yet verified.
@@ -389,8 +477,14 @@ fn read_checkpoint_files(paths: &StorePaths) -> Result<CheckpointFiles, LedgerEr
             }
         }
     }
-    let latest = fs::read(paths.latest_checkpoint()).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
-    Ok(CheckpointFiles { files, misnamed, latest })
+    let latest = fs::read(paths.latest_checkpoint())
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    Ok(CheckpointFiles {
+        files,
+        misnamed,
+        latest,
+    })
 }
 
 /// The keys a checkpoint may be verified with.
@@ -398,7 +492,12 @@ struct Trust {
     verifiers: Vec<VerifierKey>,
 }
 
-fn check_trust(walk: &LineWalk, checkpoints: &CheckpointFiles, options: &VerifyOptions, report: &mut LedgerReport) -> Trust {
+fn check_trust(
+    walk: &LineWalk,
+    checkpoints: &CheckpointFiles,
+    options: &VerifyOptions,
+    report: &mut LedgerReport,
+) -> Trust {
     let recorded = walk.keys.all_verifiers();
     if options.trusted_vkeys.is_empty() {
         report.trust = "keys recorded in the ledger itself (self-consistency only: pass --trusted-vkey with keys obtained out of band to anchor the verdict)".into();
@@ -421,9 +520,14 @@ fn check_trust(walk: &LineWalk, checkpoints: &CheckpointFiles, options: &VerifyO
         }
     }
     let genesis_pinned = walk.genesis.as_ref().is_some_and(|g| {
-        recorded.iter().any(|k| k.name() == g.key && pinned.iter().any(|p| p.public_key() == k.public_key()))
+        recorded
+            .iter()
+            .any(|k| k.name() == g.key && pinned.iter().any(|p| p.public_key() == k.public_key()))
     });
-    let checkpoint_pinned = checkpoints.files.values().any(|(_, text)| tlog::verify_checkpoint(text, pinned).is_ok());
+    let checkpoint_pinned = checkpoints
+        .files
+        .values()
+        .any(|(_, text)| tlog::verify_checkpoint(text, pinned).is_ok());
     if !genesis_pinned && !checkpoint_pinned {
         report.findings.push(finding(
             FindingKind::UntrustedKey,
@@ -433,16 +537,34 @@ fn check_trust(walk: &LineWalk, checkpoints: &CheckpointFiles, options: &VerifyO
             "neither the genesis key nor any checkpoint's signer is among the pinned keys".into(),
         ));
     }
-    // Checkpoints must be signed by a pinned key or by a key the ledger added
-    // under a chain that starts at a pinned genesis key.
-    let verifiers = if genesis_pinned { recorded } else { pinned.clone() };
+    // Once anchored (a pinned genesis key, or a checkpoint signed by a pinned
+    // key, whose root covers every earlier key event), the keys the ledger
+    // records are as trustworthy as the anchor; without an anchor only the
+    // pinned keys themselves count.
+    let verifiers = if genesis_pinned || checkpoint_pinned {
+        recorded.into_iter().chain(pinned.iter().cloned()).collect()
+    } else {
+        pinned.clone()
+    };
     Trust { verifiers }
 }
 
-fn check_checkpoints(paths: &StorePaths, walk: &LineWalk, files: &CheckpointFiles, trust: &Trust, report: &mut LedgerReport) {
+fn check_checkpoints(
+    paths: &StorePaths,
+    walk: &LineWalk,
+    files: &CheckpointFiles,
+    trust: &Trust,
+    report: &mut LedgerReport,
+) {
     let mut push = |kind, file: &str, line, seq, message| report.findings.push(finding(kind, file, line, seq, message));
     for name in &files.misnamed {
-        push(FindingKind::CheckpointMisnamed, name, None, None, "checkpoint files are named by their tree size in decimal".into());
+        push(
+            FindingKind::CheckpointMisnamed,
+            name,
+            None,
+            None,
+            "checkpoint files are named by their tree size in decimal".into(),
+        );
     }
     let origin = walk
         .genesis
@@ -462,11 +584,23 @@ fn check_checkpoints(paths: &StorePaths, walk: &LineWalk, files: &CheckpointFile
         };
         let checkpoint = checked.checkpoint();
         if checkpoint.size != size {
-            push(FindingKind::CheckpointMisnamed, file, None, None, format!("the file says size {}", checkpoint.size));
+            push(
+                FindingKind::CheckpointMisnamed,
+                file,
+                None,
+                None,
+                format!("the file says size {}", checkpoint.size),
+            );
             continue;
         }
         if checkpoint.origin != origin {
-            push(FindingKind::CheckpointInvalid, file, None, None, format!("origin {:?}, the ledger's origin is {origin:?}", checkpoint.origin));
+            push(
+                FindingKind::CheckpointInvalid,
+                file,
+                None,
+                None,
+                format!("origin {:?}, the ledger's origin is {origin:?}", checkpoint.origin),
+            );
         }
         if size > walk.lines {
             push(
@@ -474,18 +608,38 @@ fn check_checkpoints(paths: &StorePaths, walk: &LineWalk, files: &CheckpointFile
                 file,
                 None,
                 None,
-                format!("the checkpoint covers {size} entries but the ledger has only {}: entries were removed", walk.lines),
+                format!(
+                    "the checkpoint covers {size} entries but the ledger has only {}: entries were removed",
+                    walk.lines
+                ),
             );
             continue;
         }
         if walk.roots.get(&size) != Some(&checkpoint.root) {
-            push(FindingKind::CheckpointMismatch, file, None, None, format!("signed root {} differs from the root of the first {size} ledger lines", BASE64.encode(checkpoint.root)));
+            push(
+                FindingKind::CheckpointMismatch,
+                file,
+                None,
+                None,
+                format!(
+                    "signed root {} differs from the root of the first {size} ledger lines",
+                    BASE64.encode(checkpoint.root)
+                ),
+            );
             continue;
         }
         match walk.recorded_checkpoints.get(&size) {
             Some(recorded) => {
-                if recorded.root != BASE64.encode(checkpoint.root) || recorded.note_sha256 != model::digest::sha256_hex(text.as_bytes()) {
-                    push(FindingKind::CheckpointMissing, file, Some(recorded.line), Some(size), "the CHECKPOINT_SIGNED entry records another root or another note".into());
+                if recorded.root != BASE64.encode(checkpoint.root)
+                    || recorded.note_sha256 != model::digest::sha256_hex(text.as_bytes())
+                {
+                    push(
+                        FindingKind::CheckpointMissing,
+                        file,
+                        Some(recorded.line),
+                        Some(size),
+                        "the CHECKPOINT_SIGNED entry records another root or another note".into(),
+                    );
                 }
             }
             None if size == walk.lines => push(
@@ -493,24 +647,60 @@ fn check_checkpoints(paths: &StorePaths, walk: &LineWalk, files: &CheckpointFile
                 LEDGER_FILE,
                 Some(size + 1),
                 Some(size),
-                format!("the ledger ends at checkpoint {size} without its CHECKPOINT_SIGNED entry: entries were removed, or a crash interrupted `ledger checkpoint` (opening the store for writing records it)"),
+                format!(
+                    "the ledger ends at checkpoint {size} without its CHECKPOINT_SIGNED entry: entries were removed, or a crash interrupted `ledger checkpoint` (opening the store for writing records it)"
+                ),
             ),
-            None => push(FindingKind::CheckpointUnrecorded, file, Some(size + 1), Some(size), "no CHECKPOINT_SIGNED entry records this checkpoint at seq {size}".replace("{size}", &size.to_string())),
+            None => push(
+                FindingKind::CheckpointUnrecorded,
+                file,
+                Some(size + 1),
+                Some(size),
+                "no CHECKPOINT_SIGNED entry records this checkpoint at seq {size}".replace("{size}", &size.to_string()),
+            ),
         }
-        report.checkpoints.push(CheckpointSummary { size, root: BASE64.encode(checkpoint.root), signed_by: checked.signed_by().to_vec() });
+        report.checkpoints.push(CheckpointSummary {
+            size,
+            root: BASE64.encode(checkpoint.root),
+            signed_by: checked.signed_by().to_vec(),
+        });
         verified.push((size, checkpoint.root));
     }
     for (&size, recorded) in &walk.recorded_checkpoints {
         if !files.files.contains_key(&size) {
-            push(FindingKind::CheckpointMissing, LEDGER_FILE, Some(recorded.line), Some(recorded.line - 1), format!("CHECKPOINT_SIGNED records checkpoints/{size}, which is missing"));
+            push(
+                FindingKind::CheckpointMissing,
+                LEDGER_FILE,
+                Some(recorded.line),
+                Some(recorded.line - 1),
+                format!("CHECKPOINT_SIGNED records checkpoints/{size}, which is missing"),
+            );
         }
     }
     match (files.files.iter().next_back(), &files.latest) {
         (Some((_, (file, text))), Some(latest)) if latest != text => {
-            push(FindingKind::StaleLatestCheckpoint, "checkpoint", None, None, format!("differs from the newest checkpoint {file}"));
+            push(
+                FindingKind::StaleLatestCheckpoint,
+                "checkpoint",
+                None,
+                None,
+                format!("differs from the newest checkpoint {file}"),
+            );
         }
-        (Some((_, (file, _))), None) => push(FindingKind::StaleLatestCheckpoint, "checkpoint", None, None, format!("missing; the newest checkpoint is {file}")),
-        (None, Some(_)) => push(FindingKind::StaleLatestCheckpoint, "checkpoint", None, None, "present, but checkpoints/ holds no checkpoint".into()),
+        (Some((_, (file, _))), None) => push(
+            FindingKind::StaleLatestCheckpoint,
+            "checkpoint",
+            None,
+            None,
+            format!("missing; the newest checkpoint is {file}"),
+        ),
+        (None, Some(_)) => push(
+            FindingKind::StaleLatestCheckpoint,
+            "checkpoint",
+            None,
+            None,
+            "present, but checkpoints/ holds no checkpoint".into(),
+        ),
         _ => {}
     }
     check_consistency(paths, &verified, report);
@@ -545,14 +735,28 @@ fn check_consistency(paths: &StorePaths, verified: &[(u64, Hash)], report: &mut 
 
 fn check_tree_file(paths: &StorePaths, walk: &LineWalk, report: &mut LedgerReport) {
     let mut mismatch = |message: String| {
-        report.findings.push(finding(FindingKind::TreeFileMismatch, "ledger.tree", None, None, message));
+        report.findings.push(finding(
+            FindingKind::TreeFileMismatch,
+            "ledger.tree",
+            None,
+            None,
+            message,
+        ));
     };
     let tree = match TreeFile::open_read_only(&paths.tree()) {
         Ok(tree) => tree,
-        Err(e) => return mismatch(format!("cannot be read: {e}; proofs cannot be served until a writer rebuilds it")),
+        Err(e) => {
+            return mismatch(format!(
+                "cannot be read: {e}; proofs cannot be served until a writer rebuilds it"
+            ));
+        }
     };
     if tree.records() != walk.lines {
-        return mismatch(format!("covers {} lines, the ledger has {}", tree.records(), walk.lines));
+        return mismatch(format!(
+            "covers {} lines, the ledger has {}",
+            tree.records(),
+            walk.lines
+        ));
     }
     if walk.lines > 0 && tree.root(walk.lines).ok() != Some(walk.tree.root()) {
         mismatch("its root differs from the root of the ledger lines".into());
@@ -566,8 +770,20 @@ fn check_key_files(paths: &StorePaths, keys: &KeyHistory, report: &mut LedgerRep
         let file = format!("keys/{name}.vkey");
         match fs::read_to_string(&vkey_path) {
             Ok(text) if text == expected => {}
-            Ok(_) => report.findings.push(finding(FindingKind::KeyFileMismatch, &file, None, Some(record.added_at), "differs from the verifier key recorded in the ledger".into())),
-            Err(_) => report.findings.push(finding(FindingKind::KeyFileMismatch, &file, None, Some(record.added_at), "missing".into())),
+            Ok(_) => report.findings.push(finding(
+                FindingKind::KeyFileMismatch,
+                &file,
+                None,
+                Some(record.added_at),
+                "differs from the verifier key recorded in the ledger".into(),
+            )),
+            Err(_) => report.findings.push(finding(
+                FindingKind::KeyFileMismatch,
+                &file,
+                None,
+                Some(record.added_at),
+                "missing".into(),
+            )),
         }
         match crate::keys::load_public_key(&paths.public_key(name)) {
             Ok(key) if &key == record.verifier.public_key() => {}
@@ -596,7 +812,10 @@ fn limits(report: &LedgerReport, options: &VerifyOptions) -> Vec<String> {
         ));
     }
     if options.trusted_vkeys.is_empty() {
-        limits.push("trust: no key was pinned, so a store rewritten as a whole with the attacker's own keys would also pass".into());
+        limits.push(
+            "trust: no key was pinned, so a store rewritten as a whole with the attacker's own keys would also pass"
+                .into(),
+        );
     }
     limits
 }

@@ -52,7 +52,12 @@ pub struct EntryDraft {
 impl EntryDraft {
     /// A draft with empty `params`, `inputs` and `outputs`.
     pub fn new(action: Action) -> Self {
-        EntryDraft { action, params: Object::new(), inputs: Object::new(), outputs: Object::new() }
+        EntryDraft {
+            action,
+            params: Object::new(),
+            inputs: Object::new(),
+            outputs: Object::new(),
+        }
     }
 
     /// Sets `params` from a JSON object (anything else becomes `{}`).
@@ -131,17 +136,30 @@ pub struct InitOptions {
     pub store_id: Option<uuid::Uuid>,
     /// Where entry times come from.
     pub clock: Clock,
+    /// How long to wait for another writer before failing.
+    pub lock_wait: std::time::Duration,
 }
+
+/// The default wait for the writer lock.
+pub const DEFAULT_LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl std::fmt::Debug for InitOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InitOptions").field("key_name", &self.key_name).finish_non_exhaustive()
+        f.debug_struct("InitOptions")
+            .field("key_name", &self.key_name)
+            .finish_non_exhaustive()
     }
 }
 
 impl Default for InitOptions {
     fn default() -> Self {
-        InitOptions { key_name: "ledger-1".into(), signing_key: None, store_id: None, clock: system_clock() }
+        InitOptions {
+            key_name: "ledger-1".into(),
+            signing_key: None,
+            store_id: None,
+            clock: system_clock(),
+            lock_wait: DEFAULT_LOCK_WAIT,
+        }
     }
 }
 
@@ -151,17 +169,25 @@ pub struct WriterOptions {
     pub key_name: Option<String>,
     /// Where entry times come from.
     pub clock: Clock,
+    /// How long to wait for another writer before failing.
+    pub lock_wait: std::time::Duration,
 }
 
 impl std::fmt::Debug for WriterOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpenOptions").field("key_name", &self.key_name).finish_non_exhaustive()
+        f.debug_struct("WriterOptions")
+            .field("key_name", &self.key_name)
+            .finish_non_exhaustive()
     }
 }
 
 impl Default for WriterOptions {
     fn default() -> Self {
-        WriterOptions { key_name: None, clock: system_clock() }
+        WriterOptions {
+            key_name: None,
+            clock: system_clock(),
+            lock_wait: DEFAULT_LOCK_WAIT,
+        }
     }
 }
 
@@ -211,10 +237,16 @@ impl Ledger {
         if paths.ledger().exists() {
             return Err(LedgerError::StoreExists { path: root.to_owned() });
         }
-        for dir in [paths.root().to_owned(), paths.keys(), paths.checkpoints(), paths.proofs(), paths.quarantine()] {
+        for dir in [
+            paths.root().to_owned(),
+            paths.keys(),
+            paths.checkpoints(),
+            paths.proofs(),
+            paths.quarantine(),
+        ] {
             fs::create_dir_all(&dir).map_err(LedgerError::io(&dir))?;
         }
-        let lock = WriterLock::acquire(&paths.lock())?;
+        let lock = WriterLock::acquire(&paths.lock(), options.lock_wait)?;
         if paths.ledger().exists() {
             return Err(LedgerError::StoreExists { path: root.to_owned() });
         }
@@ -255,7 +287,10 @@ impl Ledger {
         }));
         let entries = ledger.write_entries(vec![genesis])?;
         let genesis_entry = entries.into_iter().next().expect("one entry written");
-        keys.apply(&genesis_entry).map_err(|e| LedgerError::KeyState { name: ledger.signer_name.clone(), reason: e.0 })?;
+        keys.apply(&genesis_entry).map_err(|e| LedgerError::KeyState {
+            name: ledger.signer_name.clone(),
+            reason: e.0,
+        })?;
         ledger.keys = keys;
         Ok(ledger)
     }
@@ -269,7 +304,7 @@ impl Ledger {
         if !paths.ledger().exists() {
             return Err(LedgerError::NotAStore { path: root.to_owned() });
         }
-        let lock = WriterLock::acquire(&paths.lock())?;
+        let lock = WriterLock::acquire(&paths.lock(), options.lock_wait)?;
         let mut tree = TreeFile::open_for_append(&paths.tree())?;
         let scan = scan_ledger(&paths.ledger(), tree.records())?;
         let mut recovery = Recovery::default();
@@ -278,7 +313,8 @@ impl Ledger {
         let torn = match scan.torn_tail {
             Some(torn) => {
                 let quarantined = quarantine_torn_tail(&paths, scan.complete_bytes, &torn)?;
-                file.set_len(scan.complete_bytes).map_err(LedgerError::io(paths.ledger()))?;
+                file.set_len(scan.complete_bytes)
+                    .map_err(LedgerError::io(paths.ledger()))?;
                 file.sync_all().map_err(LedgerError::io(paths.ledger()))?;
                 recovery.torn_tail = Some(quarantined.clone());
                 Some((torn, quarantined))
@@ -328,17 +364,22 @@ impl Ledger {
             poisoned: false,
         };
         if let Some((torn, quarantined)) = torn {
-            let relative = quarantined.strip_prefix(ledger.paths.root()).unwrap_or(&quarantined).to_owned();
-            ledger.write_entries(vec![EntryDraft::new(Action::LedgerRecovered)
-                .params(json!({
-                    "reason": "torn final line",
-                    "torn_offset": scan.complete_bytes,
-                    "torn_bytes": torn.len(),
-                }))
-                .outputs(json!({
-                    "quarantine": relative.to_string_lossy(),
-                    "torn_sha256": model::digest::sha256_hex(&torn),
-                }))])?;
+            let relative = quarantined
+                .strip_prefix(ledger.paths.root())
+                .unwrap_or(&quarantined)
+                .to_owned();
+            ledger.write_entries(vec![
+                EntryDraft::new(Action::LedgerRecovered)
+                    .params(json!({
+                        "reason": "torn final line",
+                        "torn_offset": scan.complete_bytes,
+                        "torn_bytes": torn.len(),
+                    }))
+                    .outputs(json!({
+                        "quarantine": relative.to_string_lossy(),
+                        "torn_sha256": model::digest::sha256_hex(&torn),
+                    })),
+            ])?;
         }
         ledger.record_pending_checkpoint()?;
         Ok(ledger)
@@ -392,20 +433,34 @@ impl Ledger {
     /// and are refused here.
     pub fn append_batch(&mut self, drafts: Vec<EntryDraft>) -> Result<Vec<AppendedEntry>, LedgerError> {
         if let Some(draft) = drafts.iter().find(|d| reserved_action(d.action)) {
-            return Err(LedgerError::ReservedAction { action: draft.action.to_string() });
+            return Err(LedgerError::ReservedAction {
+                action: draft.action.to_string(),
+            });
         }
         let entries = self.write_entries(drafts)?;
-        Ok(entries.iter().map(|e| AppendedEntry { seq: e.seq, hash: e.hash.clone() }).collect())
+        Ok(entries
+            .iter()
+            .map(|e| AppendedEntry {
+                seq: e.seq,
+                hash: e.hash.clone(),
+            })
+            .collect())
     }
 
     /// Generates a key `name`, writes its files and records KEY_ADDED signed
     /// by the current signer. New entries are then signed by the new key.
     pub fn add_key(&mut self, name: &str) -> Result<AppendedEntry, LedgerError> {
         if self.keys.keys().contains_key(name) {
-            return Err(LedgerError::KeyState { name: name.into(), reason: "a key of this name was already added".into() });
+            return Err(LedgerError::KeyState {
+                name: name.into(),
+                reason: "a key of this name was already added".into(),
+            });
         }
         if self.paths.private_key(name).exists() || self.paths.verifier_key(name).exists() {
-            return Err(LedgerError::KeyState { name: name.into(), reason: "key files of this name exist in keys/".into() });
+            return Err(LedgerError::KeyState {
+                name: name.into(),
+                reason: "key files of this name exist in keys/".into(),
+            });
         }
         let key = keys::generate_signing_key()?;
         self.add_existing_key(name, key)
@@ -415,31 +470,46 @@ impl Ledger {
     /// fixtures use fixed keys), writing its files.
     pub fn add_existing_key(&mut self, name: &str, key: SigningKey) -> Result<AppendedEntry, LedgerError> {
         let verifier = keys::write_key_files(&self.paths, name, &key)?;
-        let draft = EntryDraft::new(Action::KeyAdded)
-            .params(json!({"key": name, "vkey": verifier.to_text()}));
+        let draft = EntryDraft::new(Action::KeyAdded).params(json!({"key": name, "vkey": verifier.to_text()}));
         let entry = self.write_entries(vec![draft])?.remove(0);
-        self.keys.apply(&entry).map_err(|e| LedgerError::KeyState { name: name.into(), reason: e.0 })?;
+        self.keys.apply(&entry).map_err(|e| LedgerError::KeyState {
+            name: name.into(),
+            reason: e.0,
+        })?;
         self.signer_name = name.to_owned();
         self.signer = key;
-        Ok(AppendedEntry { seq: entry.seq, hash: entry.hash })
+        Ok(AppendedEntry {
+            seq: entry.seq,
+            hash: entry.hash,
+        })
     }
 
     /// Records KEY_RETIRED for `name`, signed by the current signer (which
     /// must be another key: a key does not retire itself).
     pub fn retire_key(&mut self, name: &str) -> Result<AppendedEntry, LedgerError> {
         if self.keys.active(name).is_none() {
-            return Err(LedgerError::KeyState { name: name.into(), reason: "not an active key".into() });
+            return Err(LedgerError::KeyState {
+                name: name.into(),
+                reason: "not an active key".into(),
+            });
         }
         if name == self.signer_name {
             return Err(LedgerError::KeyState {
                 name: name.into(),
-                reason: "it is the current signing key; add or choose another key first (`keys rotate` does both)".into(),
+                reason: "it is the current signing key; add or choose another key first (`keys rotate` does both)"
+                    .into(),
             });
         }
         let draft = EntryDraft::new(Action::KeyRetired).params(json!({"key": name}));
         let entry = self.write_entries(vec![draft])?.remove(0);
-        self.keys.apply(&entry).map_err(|e| LedgerError::KeyState { name: name.into(), reason: e.0 })?;
-        Ok(AppendedEntry { seq: entry.seq, hash: entry.hash })
+        self.keys.apply(&entry).map_err(|e| LedgerError::KeyState {
+            name: name.into(),
+            reason: e.0,
+        })?;
+        Ok(AppendedEntry {
+            seq: entry.seq,
+            hash: entry.hash,
+        })
     }
 
     /// Adds a new key `new_name` (KEY_ADDED, signed by the old key) and
@@ -462,22 +532,35 @@ impl Ledger {
             // last checkpoint: never sign a second note for one size.
             fs::read_to_string(&path).map_err(LedgerError::io(&path))?
         } else {
-            let checkpoint = Checkpoint { origin: self.origin.clone(), size, root: self.root()?, extensions: vec![] };
+            let checkpoint = Checkpoint {
+                origin: self.origin.clone(),
+                size,
+                root: self.root()?,
+                extensions: vec![],
+            };
             let note = checkpoint
                 .sign(&self.signer_name, &self.signer)
-                .map_err(|e| LedgerError::KeyState { name: self.signer_name.clone(), reason: e.to_string() })?;
+                .map_err(|e| LedgerError::KeyState {
+                    name: self.signer_name.clone(),
+                    reason: e.to_string(),
+                })?;
             fs::create_dir_all(self.paths.checkpoints()).map_err(LedgerError::io(self.paths.checkpoints()))?;
-            durable::create_file(&path, note.as_bytes())?;
+            durable::create_file(&path, note.as_bytes(), 0o644)?;
             note
         };
         durable::replace_file(&self.paths.latest_checkpoint(), note.as_bytes())?;
         let checkpoint = self.parse_own_checkpoint(&path, &note)?;
-        let entry = self.write_entries(vec![checkpoint_draft(&checkpoint, &note)])?.remove(0);
+        let entry = self
+            .write_entries(vec![checkpoint_draft(&checkpoint, &note)])?
+            .remove(0);
         Ok(WrittenCheckpoint {
             checkpoint,
             note,
             path,
-            entry: AppendedEntry { seq: entry.seq, hash: entry.hash },
+            entry: AppendedEntry {
+                seq: entry.seq,
+                hash: entry.hash,
+            },
         })
     }
 
@@ -485,7 +568,11 @@ impl Ledger {
         let verifiers = self.keys.all_verifiers();
         tlog::verify_checkpoint(note, &verifiers)
             .map(|verified| verified.checkpoint().clone())
-            .map_err(|e| LedgerError::Corrupt { path: path.to_owned(), line: 1, reason: e.to_string() })
+            .map_err(|e| LedgerError::Corrupt {
+                path: path.to_owned(),
+                line: 1,
+                reason: e.to_string(),
+            })
     }
 
     /// A checkpoint of exactly the current size without its entry was
@@ -544,9 +631,15 @@ impl Ledger {
         }
         let signer = &self.signer;
         let signatures: Vec<String> = if messages.len() >= 16 {
-            messages.par_iter().map(|m| BASE64.encode(signer.sign(m.as_bytes()).to_bytes())).collect()
+            messages
+                .par_iter()
+                .map(|m| BASE64.encode(signer.sign(m.as_bytes()).to_bytes()))
+                .collect()
         } else {
-            messages.iter().map(|m| BASE64.encode(signer.sign(m.as_bytes()).to_bytes())).collect()
+            messages
+                .iter()
+                .map(|m| BASE64.encode(signer.sign(m.as_bytes()).to_bytes()))
+                .collect()
         };
         let mut entries = Vec::with_capacity(unsigned.len());
         let mut buffer = Vec::new();
@@ -590,7 +683,11 @@ fn checkpoint_draft(checkpoint: &Checkpoint, note: &str) -> EntryDraft {
 fn reserved_action(action: Action) -> bool {
     matches!(
         action,
-        Action::LedgerInitialized | Action::KeyAdded | Action::KeyRetired | Action::LedgerRecovered | Action::CheckpointSigned
+        Action::LedgerInitialized
+            | Action::KeyAdded
+            | Action::KeyRetired
+            | Action::LedgerRecovered
+            | Action::CheckpointSigned
     )
 }
 
@@ -610,7 +707,10 @@ fn choose_signer(
     let candidates: Vec<&str> = match wanted {
         Some(name) => {
             if history.active(name).is_none() {
-                return Err(LedgerError::KeyState { name: name.into(), reason: "not an active key of this ledger".into() });
+                return Err(LedgerError::KeyState {
+                    name: name.into(),
+                    reason: "not an active key of this ledger".into(),
+                });
             }
             vec![name]
         }
@@ -631,7 +731,10 @@ fn choose_signer(
         }
         return Ok(((*name).to_owned(), key));
     }
-    Err(LedgerError::NoSigningKey { dir: paths.keys(), active: candidates.join(", ") })
+    Err(LedgerError::NoSigningKey {
+        dir: paths.keys(),
+        active: candidates.join(", "),
+    })
 }
 
 /// What the writer needs from a pass over the ledger.
@@ -675,13 +778,27 @@ fn scan_ledger(path: &Path, tree_records: u64) -> Result<LedgerScan, LedgerError
             break;
         }
         let content = &line[..line.len() - 1];
-        let corrupt = |reason: String| LedgerError::Corrupt { path: path.to_owned(), line: scan.lines + 1, reason };
+        let corrupt = |reason: String| LedgerError::Corrupt {
+            path: path.to_owned(),
+            line: scan.lines + 1,
+            reason,
+        };
         if scan.lines == 0 || contains(content, b"\"action\":\"KEY_") {
             let text = std::str::from_utf8(content).map_err(|e| corrupt(e.to_string()))?;
             let entry = LedgerEntry::parse_line(text).map_err(|e| corrupt(e.to_string()))?;
             if scan.lines == 0 {
-                scan.origin = entry.params.get("origin").and_then(Value::as_str).unwrap_or_default().to_owned();
-                scan.store_id = entry.params.get("store_id").and_then(Value::as_str).unwrap_or_default().to_owned();
+                scan.origin = entry
+                    .params
+                    .get("origin")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                scan.store_id = entry
+                    .params
+                    .get("store_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
             }
             scan.keys.apply(&entry).map_err(|e| corrupt(e.0))?;
         }
@@ -715,9 +832,12 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 fn quarantine_torn_tail(paths: &StorePaths, offset: u64, torn: &[u8]) -> Result<PathBuf, LedgerError> {
     let dir = paths.quarantine();
     fs::create_dir_all(&dir).map_err(LedgerError::io(&dir))?;
-    let path = dir.join(format!("ledger-torn-at-{offset}-{}.bin", &model::digest::sha256_hex(torn)[..16]));
+    let path = dir.join(format!(
+        "ledger-torn-at-{offset}-{}.bin",
+        &model::digest::sha256_hex(torn)[..16]
+    ));
     if !path.exists() {
-        durable::create_file(&path, torn)?;
+        durable::create_file(&path, torn, 0o644)?;
     }
     Ok(path)
 }

@@ -49,8 +49,7 @@ pub fn canonicalize_value(value: &Value) -> Result<String, CanonicalError> {
 /// Parses `text` as JSON and returns its canonical form. A text is canonical
 /// exactly when the result equals it byte for byte.
 pub fn canonicalize_text(text: &str) -> Result<String, CanonicalError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| CanonicalError::InvalidJson(e.to_string()))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| CanonicalError::InvalidJson(e.to_string()))?;
     canonicalize_value(&value)
 }
 

@@ -193,8 +193,8 @@ impl LedgerEntry {
     /// every member. It does not check that the line is canonical, nor any hash
     /// or signature: that is the verifier's work.
     pub fn parse_line(line: &str) -> Result<LedgerEntry, EntryError> {
-        let entry: LedgerEntry = serde_json::from_str(line)
-            .map_err(|e| EntryError::Malformed { reason: e.to_string() })?;
+        let entry: LedgerEntry =
+            serde_json::from_str(line).map_err(|e| EntryError::Malformed { reason: e.to_string() })?;
         entry.check_spelling()?;
         Ok(entry)
     }
@@ -226,7 +226,11 @@ impl LedgerEntry {
 
     fn check_spelling(&self) -> Result<(), EntryError> {
         let invalid = |field, expected, found: &str| {
-            Err(EntryError::InvalidField { field, expected, found: found.to_owned() })
+            Err(EntryError::InvalidField {
+                field,
+                expected,
+                found: found.to_owned(),
+            })
         };
         if self.v != ENTRY_VERSION {
             return invalid("v", "1", &self.v.to_string());

@@ -54,11 +54,20 @@ fn entry_line_round_trips_and_rejects_bad_spelling() {
 
     let cases = [
         (line.replace(r#""v":1"#, r#""v":2"#), "field `v`"),
-        (line.replace("2026-11-21T10:00:00Z", "2026-11-21 10:00:00Z"), "field `time`"),
-        (line.replace("2026-11-21T10:00:00Z", "2026-11-21T10:00:00+01:00"), "field `time`"),
+        (
+            line.replace("2026-11-21T10:00:00Z", "2026-11-21 10:00:00Z"),
+            "field `time`",
+        ),
+        (
+            line.replace("2026-11-21T10:00:00Z", "2026-11-21T10:00:00+01:00"),
+            "field `time`",
+        ),
         (line.replace(&"ab".repeat(32), &"AB".repeat(32)), "field `prev`"),
         (line.replace("ledger-1", "ledger 1"), "field `key`"),
-        (line.replace("CHECKPOINT_SIGNED", "CHECKPOINT_FORGED"), "unknown variant"),
+        (
+            line.replace("CHECKPOINT_SIGNED", "CHECKPOINT_FORGED"),
+            "unknown variant",
+        ),
         (line.replace(r#""v":1"#, r#""v":1,"x":0"#), "unknown field"),
         (line.replace(r#","seq":3"#, ""), "missing field `seq`"),
         (line[..line.len() - 1].to_string(), "EOF"),
@@ -79,10 +88,21 @@ fn action_names_are_upper_snake_case() {
 #[test]
 fn timestamps_parse_only_the_wire_form() {
     use model::Timestamp;
-    for good in ["2026-11-21T10:00:00Z", "2026-11-21T10:00:00.1Z", "2026-11-21T10:00:00.123456789Z"] {
+    for good in [
+        "2026-11-21T10:00:00Z",
+        "2026-11-21T10:00:00.1Z",
+        "2026-11-21T10:00:00.123456789Z",
+    ] {
         assert!(Timestamp::parse(good).is_ok(), "{good}");
     }
-    for bad in ["2026-11-21T10:00:00", "2026-11-21T10:00:00.Z", "2026-11-21t10:00:00Z", "2026-11-21T25:00:00Z", "2026-11-21T10:00:00.1234567890Z", " 2026-11-21T10:00:00Z"] {
+    for bad in [
+        "2026-11-21T10:00:00",
+        "2026-11-21T10:00:00.Z",
+        "2026-11-21t10:00:00Z",
+        "2026-11-21T25:00:00Z",
+        "2026-11-21T10:00:00.1234567890Z",
+        " 2026-11-21T10:00:00Z",
+    ] {
         assert!(Timestamp::parse(bad).is_err(), "{bad}");
     }
     let t = Timestamp::from_unix_millis(1_795_000_000_123).unwrap();

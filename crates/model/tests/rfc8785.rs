@@ -107,14 +107,21 @@ fn tricky_numbers() {
 
 #[test]
 fn integers_beyond_2_pow_53_are_refused() {
-    for value in [json!({"seed": 9007199254740992_u64}), json!([-9007199254740993_i64]), json!(u64::MAX)] {
+    for value in [
+        json!({"seed": 9007199254740992_u64}),
+        json!([-9007199254740993_i64]),
+        json!(u64::MAX),
+    ] {
         let err = canonical::canonicalize_value(&value).unwrap_err();
         assert!(matches!(err, CanonicalError::UnsafeInteger { .. }), "{value}: {err}");
     }
     let err = canonical::canonicalize_value(&json!({"a": [1, {"n/x": 18446744073709551615_u64}]})).unwrap_err();
     assert_eq!(
         err,
-        CanonicalError::UnsafeInteger { value: "18446744073709551615".into(), path: "/a/1/n~1x".into() }
+        CanonicalError::UnsafeInteger {
+            value: "18446744073709551615".into(),
+            path: "/a/1/n~1x".into()
+        }
     );
 }
 
@@ -131,7 +138,10 @@ fn strings_and_escapes() {
 #[test]
 fn keys_sort_by_utf16_code_units() {
     // U+1F600 is the surrogate pair D83D DE00, which sorts before U+E000.
-    check(json!({"\u{e000}": 1, "\u{1F600}": 2, "a": 3, "B": 4}), "{\"B\":4,\"a\":3,\"\u{1F600}\":2,\"\u{e000}\":1}");
+    check(
+        json!({"\u{e000}": 1, "\u{1F600}": 2, "a": 3, "B": 4}),
+        "{\"B\":4,\"a\":3,\"\u{1F600}\":2,\"\u{e000}\":1}",
+    );
 }
 
 #[test]

@@ -1,0 +1,8 @@
+//! Workspace-level tests: the ledger as users, auditors and attackers meet it.
+
+mod cli_contract; // the command line: exit codes, init/prove/check-proof/verify flows, key permissions
+mod crash; // SIGKILL during appends: recovery keeps every reported entry and the ledger verifies
+mod determinism; // same inputs and parameters give the same bytes, whatever the thread count
+mod keys_and_lock; // key rotation, retired and unknown keys, private-key permissions, writer lock
+mod recovery; // torn tails, lagging tree hashes and interrupted checkpoints are repaired and recorded
+mod tamper; // at least 1000 random mutations of a 200+ entry ledger are all detected, at the right line

@@ -1,0 +1,101 @@
+//! Crash leftovers are repaired when a writer opens the store, and every
+//! repair is itself a signed entry.
+
+use ledger::{FindingKind, Ledger, VerifyOptions, WriterOptions, verify_ledger};
+use model::Action;
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+
+fn last_entry(root: &std::path::Path) -> model::LedgerEntry {
+    ledger::reader::read_lines(root, |_| true)
+        .unwrap()
+        .pop()
+        .unwrap()
+        .entry
+        .unwrap()
+}
+
+#[test]
+fn torn_tail_is_quarantined_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = tests::init_test_store(dir.path());
+    ledger.append(tests::note(1)).unwrap();
+    drop(ledger);
+    let torn = br#"{"action":"NOTE","hash":"ab"#;
+    OpenOptions::new()
+        .append(true)
+        .open(dir.path().join("ledger.jsonl"))
+        .unwrap()
+        .write_all(torn)
+        .unwrap();
+
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert_eq!(
+        report.findings.iter().map(|f| (f.kind, f.line)).collect::<Vec<_>>(),
+        vec![(FindingKind::TornTail, Some(3))]
+    );
+
+    let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
+    let quarantined = ledger.recovery().torn_tail.clone().expect("torn tail recovered");
+    drop(ledger);
+    assert_eq!(fs::read(&quarantined).unwrap(), torn);
+    let entry = last_entry(dir.path());
+    assert_eq!(entry.action, Action::LedgerRecovered);
+    assert_eq!(entry.params["torn_bytes"], torn.len());
+    assert_eq!(entry.outputs["torn_sha256"], model::digest::sha256_hex(torn));
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert!(report.is_ok(), "{:?}", report.findings);
+}
+
+#[test]
+fn lagging_tree_hashes_are_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = tests::init_test_store(dir.path());
+    ledger.append_batch((0..20).map(tests::note).collect()).unwrap();
+    drop(ledger);
+    let tree = dir.path().join("ledger.tree");
+    let full = fs::read(&tree).unwrap();
+    // Cut mid-hash, as a crash between the ledger fsync and the tree write would.
+    fs::write(&tree, &full[..full.len() - 100]).unwrap();
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert!(report.findings.iter().any(|f| f.kind == FindingKind::TreeFileMismatch));
+    let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
+    assert!(ledger.recovery().tree_lines_rebuilt > 0);
+    drop(ledger);
+    assert_eq!(fs::read(&tree).unwrap(), full);
+}
+
+#[test]
+fn checkpoint_written_without_its_entry_is_recorded_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = tests::init_test_store(dir.path());
+    ledger.append(tests::note(1)).unwrap();
+    let written = ledger.sign_checkpoint().unwrap();
+    drop(ledger);
+    // Simulate a crash after the checkpoint files but before the entry.
+    let ledger_path = dir.path().join("ledger.jsonl");
+    let text = fs::read_to_string(&ledger_path).unwrap();
+    let without_entry: String = text
+        .lines()
+        .take(written.checkpoint.size as usize)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&ledger_path, without_entry).unwrap();
+    fs::remove_file(dir.path().join("ledger.tree")).unwrap();
+
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::TruncatedAfterCheckpoint),
+        "{:?}",
+        report.findings
+    );
+    let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
+    assert_eq!(ledger.recovery().checkpoint_recorded, Some(written.checkpoint.size));
+    drop(ledger);
+    assert_eq!(last_entry(dir.path()).action, Action::CheckpointSigned);
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert!(report.is_ok(), "{:?}", report.findings);
+}
