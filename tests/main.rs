@@ -6,3 +6,4 @@ mod determinism; // same inputs and parameters give the same bytes, whatever the
 mod keys_and_lock; // key rotation, retired and unknown keys, private-key permissions, writer lock
 mod recovery; // torn tails, lagging tree hashes and interrupted checkpoints are repaired and recorded
 mod tamper; // at least 1000 random mutations of a 200+ entry ledger are all detected, at the right line
+mod tidy; // dependencies point one way, and the pure crates depend on nothing that does I/O

@@ -591,7 +591,9 @@ impl Ledger {
     }
 
     /// Seals, signs and durably appends entries; the single place where
-    /// ledger bytes are written.
+    /// ledger bytes are written. Serialization and signing run in parallel;
+    /// only the hash chain (one SHA-256 per entry) is sequential, because
+    /// every entry is first serialized with a placeholder `prev`.
     fn write_entries(&mut self, drafts: Vec<EntryDraft>) -> Result<Vec<LedgerEntry>, LedgerError> {
         if self.poisoned {
             return Err(LedgerError::Corrupt {
@@ -601,9 +603,6 @@ impl Ledger {
             });
         }
         let mut unsigned = Vec::with_capacity(drafts.len());
-        let mut messages = Vec::with_capacity(drafts.len());
-        let mut hashes = Vec::with_capacity(drafts.len());
-        let mut prev = self.last_hash.clone();
         for (offset, draft) in drafts.into_iter().enumerate() {
             let now = (self.clock)();
             let time = match self.last_time {
@@ -611,7 +610,7 @@ impl Ledger {
                 _ => now,
             };
             self.last_time = Some(time);
-            let entry = UnsignedEntry {
+            unsigned.push(UnsignedEntry {
                 v: ENTRY_VERSION,
                 seq: self.size + offset as u64,
                 time: time.to_string(),
@@ -619,38 +618,49 @@ impl Ledger {
                 params: draft.params,
                 inputs: draft.inputs,
                 outputs: draft.outputs,
-                prev: prev.clone(),
+                prev: model::digest::ZERO_HASH_HEX.to_owned(),
                 key: self.signer_name.clone(),
-            };
-            let message = entry.signing_bytes()?;
-            let hash = model::digest::sha256_hex(message.as_bytes());
-            prev = hash.clone();
-            unsigned.push(entry);
-            messages.push(message);
-            hashes.push(hash);
+            });
+        }
+        let mut messages: Vec<String> = unsigned
+            .par_iter()
+            .with_min_len(8)
+            .map(UnsignedEntry::signing_bytes)
+            .collect::<Result<_, _>>()?;
+        let mut prev = self.last_hash.clone();
+        let mut hashes = Vec::with_capacity(messages.len());
+        for (entry, message) in unsigned.iter_mut().zip(&mut messages) {
+            if !model::entry::set_prev_in_signing_bytes(message, &prev) {
+                return Err(LedgerError::Corrupt {
+                    path: self.paths.ledger(),
+                    line: entry.seq + 1,
+                    reason: "internal: signing bytes without a prev member".into(),
+                });
+            }
+            entry.prev = prev;
+            prev = model::digest::sha256_hex(message.as_bytes());
+            hashes.push(prev.clone());
         }
         let signer = &self.signer;
-        let signatures: Vec<String> = if messages.len() >= 16 {
-            messages
-                .par_iter()
-                .map(|m| BASE64.encode(signer.sign(m.as_bytes()).to_bytes()))
-                .collect()
-        } else {
-            messages
-                .iter()
-                .map(|m| BASE64.encode(signer.sign(m.as_bytes()).to_bytes()))
-                .collect()
-        };
+        let lines: Vec<(String, tlog::Hash, String)> = messages
+            .par_iter()
+            .zip(&hashes)
+            .with_min_len(8)
+            .map(|(message, hash)| {
+                let sig = BASE64.encode(signer.sign(message.as_bytes()).to_bytes());
+                let line = model::entry::line_from_signing_bytes(message, hash, &sig).unwrap_or_default();
+                let leaf = tlog::leaf_hash(line.as_bytes());
+                (line, leaf, sig)
+            })
+            .collect();
+        let mut buffer = Vec::with_capacity(lines.iter().map(|(line, ..)| line.len() + 1).sum());
         let mut entries = Vec::with_capacity(unsigned.len());
-        let mut buffer = Vec::new();
         let mut leaves = Vec::with_capacity(unsigned.len());
-        for ((entry, hash), sig) in unsigned.into_iter().zip(hashes).zip(signatures) {
-            let entry = entry.into_signed(hash, sig);
-            let line = entry.to_line()?;
-            leaves.push(tlog::leaf_hash(line.as_bytes()));
+        for ((entry, hash), (line, leaf, sig)) in unsigned.into_iter().zip(hashes).zip(lines) {
             buffer.extend_from_slice(line.as_bytes());
             buffer.push(b'\n');
-            entries.push(entry);
+            leaves.push(leaf);
+            entries.push(entry.into_signed(hash, sig));
         }
         let path = self.paths.ledger();
         if let Err(source) = self.file.write_all(&buffer).and_then(|()| self.file.sync_data()) {

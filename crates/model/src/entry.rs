@@ -188,6 +188,44 @@ impl UnsignedEntry {
     }
 }
 
+/// Builds the stored line from the signing bytes without serializing the
+/// entry again. In RFC 8785 member order `hash` directly follows `action`
+/// and `sig` directly precedes `time`; removing or inserting whole members
+/// of a canonical object keeps it canonical, so the result is exactly
+/// `LedgerEntry::to_line()` (a property the tests check).
+pub fn line_from_signing_bytes(signing_bytes: &str, hash: &str, sig: &str) -> Option<String> {
+    let after_action = signing_bytes.strip_prefix("{\"action\":\"")?.find('"')? + "{\"action\":\"".len() + 2;
+    let time_member = signing_bytes.rfind(",\"time\":\"")? + 1;
+    let mut line = String::with_capacity(signing_bytes.len() + hash.len() + sig.len() + 20);
+    line.push_str(&signing_bytes[..after_action]);
+    line.push_str("\"hash\":\"");
+    line.push_str(hash);
+    line.push_str("\",");
+    line.push_str(&signing_bytes[after_action..time_member]);
+    line.push_str("\"sig\":\"");
+    line.push_str(sig);
+    line.push_str("\",");
+    line.push_str(&signing_bytes[time_member..]);
+    Some(line)
+}
+
+/// Replaces the value of the top-level `prev` member in signing bytes (it is
+/// always 64 hex digits), so entries can be serialized before the hash of
+/// their predecessor is known. `prev` is the last member before `seq`,
+/// `time` and `v`, none of which can contain its key, hence the search
+/// from the end.
+pub fn set_prev_in_signing_bytes(signing_bytes: &mut String, prev: &str) -> bool {
+    let key = ",\"prev\":\"";
+    match signing_bytes.rfind(key) {
+        Some(at) if prev.len() == 64 && signing_bytes.len() >= at + key.len() + 64 => {
+            let start = at + key.len();
+            signing_bytes.replace_range(start..start + 64, prev);
+            true
+        }
+        _ => false,
+    }
+}
+
 impl LedgerEntry {
     /// Parses one ledger line (without its newline) and checks the spelling of
     /// every member. It does not check that the line is canonical, nor any hash

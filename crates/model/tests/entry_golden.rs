@@ -117,3 +117,40 @@ fn artifact_ids_are_deterministic_and_kind_separated() {
     assert_ne!(a, model::id::artifact_id("score", b"{}"));
     assert_eq!(a.get_version_num(), 5);
 }
+
+proptest::proptest! {
+    /// The fast paths of the writer build exactly the bytes a full
+    /// serialization would, whatever the content of params and outputs
+    /// (including members named `time`, `prev` or `hash` at any depth).
+    #[test]
+    fn fast_line_building_equals_full_serialization(
+        texts in proptest::collection::vec("[a-z\"\\\\,:{}é😀 ]{0,12}", 0..4),
+        number in proptest::num::f64::NORMAL,
+        seq in 0u64..1_000_000,
+    ) {
+        let mut params = serde_json::Map::new();
+        for (i, text) in texts.iter().enumerate() {
+            params.insert(["time", "prev", "hash", "sig", "x"][i % 5].to_owned(), json!({"time": text, "prev": ",\"prev\":\"", "n": number}));
+        }
+        let unsigned = UnsignedEntry {
+            v: 1,
+            seq,
+            time: "2026-11-21T10:00:00.000Z".into(),
+            action: Action::BaselineTrained,
+            params: params.clone(),
+            inputs: object(json!({"time": ",\"time\":\""})),
+            outputs: params,
+            prev: "0".repeat(64),
+            key: "k".into(),
+        };
+        let mut bytes = unsigned.signing_bytes().unwrap();
+        let prev = "3f".repeat(32);
+        proptest::prop_assert!(model::entry::set_prev_in_signing_bytes(&mut bytes, &prev));
+        let mut with_prev = unsigned.clone();
+        with_prev.prev = prev;
+        proptest::prop_assert_eq!(&bytes, &with_prev.signing_bytes().unwrap());
+        let (hash, sig) = ("ab".repeat(32), "A".repeat(86) + "==");
+        let line = model::entry::line_from_signing_bytes(&bytes, &hash, &sig).unwrap();
+        proptest::prop_assert_eq!(line, with_prev.into_signed(hash, sig).to_line().unwrap());
+    }
+}

@@ -1,0 +1,77 @@
+//! The dependency direction of ARCHITECTURE.md, checked with `cargo metadata`:
+//! a crate may depend only on the workspace crates below it.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+/// Each workspace crate and the workspace crates it may depend on.
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("model", &[]),
+    ("tlog", &[]),
+    ("ledger", &["model", "tlog"]),
+    ("cli", &["model", "tlog", "ledger"]),
+    ("tests", &["model", "tlog", "ledger", "cli"]),
+];
+
+#[test]
+fn dependencies_point_one_way() {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let members: BTreeMap<String, Vec<String>> = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let deps = p["dependencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["path"].is_string());
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                deps.map(|d| d["name"].as_str().unwrap().to_owned()).collect(),
+            )
+        })
+        .collect();
+    let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
+    for (name, deps) in &members {
+        let permitted = allowed
+            .get(name.as_str())
+            .unwrap_or_else(|| panic!("crate {name} is not in the tidy table"));
+        for dep in deps {
+            assert!(
+                permitted.contains(&dep.as_str()),
+                "{name} depends on {dep}, which it must not"
+            );
+        }
+    }
+    assert_eq!(members.len(), ALLOWED.len(), "workspace members: {:?}", members.keys());
+}
+
+#[test]
+fn computation_crates_depend_on_no_io_or_clock_crates() {
+    let manifest = |name: &str| {
+        std::fs::read_to_string(format!("{}/../crates/{name}/Cargo.toml", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    for name in ["model", "tlog"] {
+        let text = manifest(name);
+        let dependencies = text
+            .split("[dependencies]")
+            .nth(1)
+            .unwrap()
+            .split("\n[")
+            .next()
+            .unwrap();
+        for forbidden in ["getrandom", "rayon", "tempfile", "ledger"] {
+            assert!(
+                !dependencies.contains(forbidden),
+                "{name} must not depend on {forbidden}"
+            );
+        }
+    }
+}
