@@ -99,3 +99,49 @@ fn checkpoint_written_without_its_entry_is_recorded_on_open() {
     let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
     assert!(report.is_ok(), "{:?}", report.findings);
 }
+
+/// The rollback attacker removes the newest entries together with the
+/// checkpoints that cover them: the store alone cannot show it, and the
+/// report says so; a checkpoint kept outside the store catches it.
+#[test]
+fn rollback_is_caught_only_with_a_checkpoint_kept_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = tests::init_test_store(dir.path());
+    ledger.append_batch((0..10).map(tests::note).collect()).unwrap();
+    let early = ledger.sign_checkpoint().unwrap();
+    ledger.append_batch((10..20).map(tests::note).collect()).unwrap();
+    let late = ledger.sign_checkpoint().unwrap();
+    drop(ledger);
+    let kept_outside = (String::from("saved-checkpoint"), late.note.clone());
+
+    let ledger_path = dir.path().join("ledger.jsonl");
+    let text = fs::read_to_string(&ledger_path).unwrap();
+    let kept: String = text
+        .lines()
+        .take(early.entry.seq as usize + 1)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&ledger_path, kept).unwrap();
+    fs::remove_file(&late.path).unwrap();
+    fs::copy(&early.path, dir.path().join("checkpoint")).unwrap();
+    fs::remove_file(dir.path().join("ledger.tree")).unwrap();
+    drop(Ledger::open(dir.path(), WriterOptions::default()).unwrap());
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    // The open above appended nothing: the store is consistent as it stands.
+    assert!(report.is_ok(), "{:?}", report.findings);
+    assert!(
+        report
+            .limits
+            .iter()
+            .any(|l| l.starts_with("freshness:") && l.contains("--from-checkpoint"))
+    );
+
+    let options = VerifyOptions {
+        outside_checkpoints: vec![kept_outside],
+        ..VerifyOptions::default()
+    };
+    let report = verify_ledger(dir.path(), &options).unwrap();
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    assert_eq!(report.findings[0].kind, FindingKind::TruncatedBeforeCheckpoint);
+    assert_eq!(report.findings[0].file, "saved-checkpoint");
+}

@@ -128,6 +128,10 @@ pub struct VerifyArgs {
     /// the keys the ledger records for itself, which proves self-consistency only.
     #[arg(long, value_name = "FILE")]
     pub trusted_vkey: Vec<PathBuf>,
+    /// A checkpoint saved outside the store earlier (repeatable): the ledger must still hold
+    /// the tree it signed, which reveals entries removed since.
+    #[arg(long, value_name = "FILE")]
+    pub from_checkpoint: Vec<PathBuf>,
     /// Check signatures one by one on one core instead of in parallel batches.
     #[arg(long)]
     pub one_by_one: bool,

@@ -223,8 +223,15 @@ pub(crate) fn verify(store: &Path, args: &VerifyArgs, as_json: bool, out: &mut d
     for path in &args.trusted_vkey {
         trusted.extend(ledger::keys::read_verifier_keys(path).map_err(Failure::usage)?);
     }
+    let mut outside_checkpoints = Vec::new();
+    for path in &args.from_checkpoint {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Failure::usage(anyhow::anyhow!("{}: {e}", path.display())))?;
+        outside_checkpoints.push((path.display().to_string(), text));
+    }
     let options = VerifyOptions {
         trusted_vkeys: trusted,
+        outside_checkpoints,
         signature_check: if args.one_by_one {
             SignatureCheck::OneByOne
         } else {

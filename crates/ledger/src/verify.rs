@@ -48,6 +48,10 @@ pub struct VerifyOptions {
     pub trusted_vkeys: Vec<VerifierKey>,
     /// How signatures are checked.
     pub signature_check: SignatureCheck,
+    /// Checkpoints kept outside the store, as (label, note text): the ledger
+    /// must still contain the tree each of them signed. This is what reveals
+    /// a consistent removal of the newest entries.
+    pub outside_checkpoints: Vec<(String, String)>,
 }
 
 /// A checkpoint that verified.
@@ -99,7 +103,13 @@ pub fn verify_ledger(root: &Path, options: &VerifyOptions) -> Result<LedgerRepor
     let paths = StorePaths::new(root);
     let lock = ReaderLock::acquire(&paths.lock());
     let checkpoints = read_checkpoint_files(&paths)?;
-    let wanted_roots: BTreeSet<u64> = checkpoints.files.keys().copied().collect();
+    let mut wanted_roots: BTreeSet<u64> = checkpoints.files.keys().copied().collect();
+    wanted_roots.extend(
+        options
+            .outside_checkpoints
+            .iter()
+            .filter_map(|(_, text)| outside_size(text)),
+    );
 
     let mut walk = LineWalk::new(options.signature_check, wanted_roots);
     match File::open(paths.ledger()) {
@@ -137,6 +147,7 @@ pub fn verify_ledger(root: &Path, options: &VerifyOptions) -> Result<LedgerRepor
     };
     let trust = check_trust(&walk, &checkpoints, options, &mut report);
     check_checkpoints(&paths, &walk, &checkpoints, &trust, &mut report);
+    check_outside_checkpoints(&walk, &options.outside_checkpoints, &trust, &mut report);
     check_tree_file(&paths, &walk, &mut report);
     check_key_files(&paths, &walk.keys, &mut report);
     report.limits = limits(&report, options);
@@ -566,13 +577,7 @@ fn check_checkpoints(
             "checkpoint files are named by their tree size in decimal".into(),
         );
     }
-    let origin = walk
-        .genesis
-        .as_ref()
-        .and_then(|g| g.params.get("origin"))
-        .and_then(|o| o.as_str())
-        .unwrap_or_default()
-        .to_owned();
+    let origin = genesis_origin(walk);
     let mut verified: Vec<(u64, Hash)> = Vec::new();
     for (&size, (file, text)) in &files.files {
         let checked = match tlog::verify_checkpoint(text, &trust.verifiers) {
@@ -798,17 +803,76 @@ fn check_key_files(paths: &StorePaths, keys: &KeyHistory, report: &mut LedgerRep
     }
 }
 
+fn outside_size(text: &str) -> Option<u64> {
+    text.lines().nth(1).and_then(|line| line.parse().ok())
+}
+
+/// Checkpoints the auditor kept: signed by a trusted key, same origin, and
+/// the ledger still holds exactly the tree they signed.
+fn check_outside_checkpoints(walk: &LineWalk, outside: &[(String, String)], trust: &Trust, report: &mut LedgerReport) {
+    let origin = genesis_origin(walk);
+    for (label, text) in outside {
+        let mut push = |kind, message| report.findings.push(finding(kind, label, None, None, message));
+        let checked = match tlog::verify_checkpoint(text, &trust.verifiers) {
+            Ok(checked) => checked,
+            Err(e) => {
+                push(FindingKind::CheckpointInvalid, e.to_string());
+                continue;
+            }
+        };
+        let checkpoint = checked.checkpoint();
+        if checkpoint.origin != origin {
+            push(
+                FindingKind::CheckpointInvalid,
+                format!("origin {:?}, the ledger's origin is {origin:?}", checkpoint.origin),
+            );
+        } else if checkpoint.size > walk.lines {
+            push(
+                FindingKind::TruncatedBeforeCheckpoint,
+                format!(
+                    "this checkpoint signed {} entries but the ledger has only {}: entries were removed (rollback)",
+                    checkpoint.size, walk.lines
+                ),
+            );
+        } else if walk.roots.get(&checkpoint.size) != Some(&checkpoint.root) {
+            push(
+                FindingKind::CheckpointMismatch,
+                format!(
+                    "the first {} ledger lines no longer have the root this checkpoint signed",
+                    checkpoint.size
+                ),
+            );
+        }
+    }
+}
+
+fn genesis_origin(walk: &LineWalk) -> String {
+    walk.genesis
+        .as_ref()
+        .and_then(|g| g.params.get("origin"))
+        .and_then(|o| o.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 fn limits(report: &LedgerReport, options: &VerifyOptions) -> Vec<String> {
     let mut limits = Vec::new();
     let covered = report.checkpoints.iter().map(|c| c.size).max().unwrap_or(0);
-    limits.push(format!(
-        "freshness: this proves the ledger as it is now ({} entries, root {}); a consistent removal of the newest entries cannot be seen from inside the store: keep a checkpoint outside the store and check it with --from-checkpoint",
-        report.entries, report.root
-    ));
-    if covered < report.entries {
+    if options.outside_checkpoints.is_empty() {
         limits.push(format!(
-            "entries {covered}..{} are not covered by any checkpoint: they are protected by their signatures and hash chain only",
-            report.entries.saturating_sub(1)
+            "freshness: this proves the ledger as it is now ({} entries, root {}); a consistent removal of the newest entries cannot be seen from inside the store: keep a checkpoint outside the store and pass it with --from-checkpoint",
+            report.entries, report.root
+        ));
+    }
+    if covered < report.entries {
+        let last = report.entries - 1;
+        let span = if covered == last {
+            format!("entry {last} is")
+        } else {
+            format!("entries {covered} to {last} are")
+        };
+        limits.push(format!(
+            "{span} not covered by any checkpoint: protected by signatures and the hash chain only"
         ));
     }
     if options.trusted_vkeys.is_empty() {
