@@ -3,7 +3,9 @@
 mod cli_contract; // the command line: exit codes, init/prove/check-proof/verify flows, key permissions
 mod crash; // SIGKILL during appends: recovery keeps every reported entry and the ledger verifies
 mod determinism; // same inputs and parameters give the same bytes, whatever the thread count
+mod fixtures; // committed golden and tampered stores are current, and each gets its expected verdict
 mod keys_and_lock; // key rotation, retired and unknown keys, private-key permissions, writer lock
 mod recovery; // torn tails, lagging tree hashes and interrupted checkpoints are repaired and recorded
+mod schemas; // ledger lines validate against the frozen JSON Schema (independent validator)
 mod tamper; // at least 1000 random mutations of a 200+ entry ledger are all detected, at the right line
 mod tidy; // dependencies point one way, and the pure crates depend on nothing that does I/O

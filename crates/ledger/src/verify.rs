@@ -684,13 +684,16 @@ fn check_checkpoints(
     }
     match (files.files.iter().next_back(), &files.latest) {
         (Some((_, (file, text))), Some(latest)) if latest != text => {
-            push(
-                FindingKind::StaleLatestCheckpoint,
-                "checkpoint",
-                None,
-                None,
-                format!("differs from the newest checkpoint {file}"),
-            );
+            match tlog::verify_checkpoint(latest, &trust.verifiers) {
+                Err(e) => push(FindingKind::CheckpointInvalid, "checkpoint", None, None, e.to_string()),
+                Ok(_) => push(
+                    FindingKind::StaleLatestCheckpoint,
+                    "checkpoint",
+                    None,
+                    None,
+                    format!("a valid checkpoint, but not the newest one, {file}"),
+                ),
+            }
         }
         (Some((_, (file, _))), None) => push(
             FindingKind::StaleLatestCheckpoint,

@@ -13,6 +13,7 @@
 use crate::canonical::{self, CanonicalError};
 use crate::digest;
 use crate::time::Timestamp;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -24,7 +25,7 @@ pub const ENTRY_VERSION: u32 = 1;
 pub type Object = Map<String, Value>;
 
 /// What an entry records. The wire spelling is the upper-case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum Action {
@@ -112,14 +113,18 @@ pub struct UnsignedEntry {
 }
 
 /// One signed line of the ledger.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "driftledger ledger entry, version 1")]
 pub struct LedgerEntry {
     /// Format version, [`ENTRY_VERSION`].
+    #[schemars(range(min = 1, max = 1))]
     pub v: u32,
     /// Position in the ledger, from 0; equals the Merkle leaf index.
+    #[schemars(range(max = 9007199254740991u64))]
     pub seq: u64,
     /// When the action was recorded, `YYYY-MM-DDTHH:MM:SS[.f]Z`.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$"))]
     pub time: String,
     /// What was done.
     pub action: Action,
@@ -130,12 +135,16 @@ pub struct LedgerEntry {
     /// What the action produced.
     pub outputs: Object,
     /// `hash` of the previous entry, or 64 zeros for seq 0.
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
     pub prev: String,
     /// Name of the key that signed this entry.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"))]
     pub key: String,
     /// SHA-256 hex of [`UnsignedEntry::signing_bytes`].
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
     pub hash: String,
     /// Standard padded base64 of the Ed25519 signature over the same bytes.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9+/]{86}==$"))]
     pub sig: String,
 }
 

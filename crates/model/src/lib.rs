@@ -28,6 +28,7 @@ pub mod canonical;
 pub mod digest;
 pub mod entry;
 pub mod id;
+pub mod schema;
 pub mod time;
 
 pub use canonical::CanonicalError;
