@@ -254,7 +254,8 @@ impl LineWalk {
         };
         let seq = Some(entry.seq);
         let mut sound = true;
-        if entry.to_line().ok().as_deref() != Some(text) {
+        let canonical = entry.to_line().ok().as_deref() == Some(text);
+        if !canonical {
             report(
                 FindingKind::NonCanonical,
                 seq,
@@ -262,7 +263,14 @@ impl LineWalk {
             );
             sound = false;
         }
-        let message = match entry.unsigned().signing_bytes() {
+        // A canonical line holds its signed bytes verbatim; only a
+        // non-canonical one needs serializing again.
+        let signed = if canonical {
+            model::entry::signing_bytes_from_line(text)
+        } else {
+            None
+        };
+        let message = match signed.map_or_else(|| entry.unsigned().signing_bytes(), Ok) {
             Ok(message) => message,
             Err(e) => {
                 report(FindingKind::Malformed, seq, e.to_string());

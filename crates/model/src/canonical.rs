@@ -58,6 +58,27 @@ pub fn is_canonical(text: &str) -> bool {
     canonicalize_text(text).is_ok_and(|canonical| canonical == text)
 }
 
+/// Checks the members of an object named `name` for integers a double
+/// cannot hold; used by types that serialize themselves without first
+/// building a [`Value`] (which would copy every member).
+pub(crate) fn check_object(name: &str, members: &serde_json::Map<String, Value>) -> Result<(), CanonicalError> {
+    let mut path = format!("/{name}");
+    members.iter().try_for_each(|(key, item)| {
+        let len = path.len();
+        path.push('/');
+        path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        let result = check_safe_integers(item, &mut path);
+        path.truncate(len);
+        result
+    })
+}
+
+/// Canonical bytes of a value whose numbers the caller has already checked
+/// with [`check_object`] (and whose own integer fields are in range).
+pub(crate) fn to_canonical_string_prechecked<T: Serialize>(value: &T) -> Result<String, CanonicalError> {
+    serde_json_canonicalizer::to_string(value).map_err(|e| CanonicalError::NotJson(e.to_string()))
+}
+
 fn check_safe_integers(value: &Value, path: &mut String) -> Result<(), CanonicalError> {
     match value {
         Value::Number(number) => {

@@ -176,7 +176,8 @@ pub enum EntryError {
 impl UnsignedEntry {
     /// The bytes that are hashed and signed: RFC 8785 canonical JSON of this entry.
     pub fn signing_bytes(&self) -> Result<String, CanonicalError> {
-        canonical::to_canonical_string(self)
+        check_members(self.seq, &self.params, &self.inputs, &self.outputs)?;
+        canonical::to_canonical_string_prechecked(self)
     }
 
     /// Attaches a hash and signature, making the entry complete.
@@ -216,6 +217,28 @@ pub fn line_from_signing_bytes(signing_bytes: &str, hash: &str, sig: &str) -> Op
     line.push_str("\",");
     line.push_str(&signing_bytes[time_member..]);
     Some(line)
+}
+
+/// The inverse of [`line_from_signing_bytes`]: the signed bytes of a
+/// canonical line, by removing its `hash` and `sig` members. Only meaningful
+/// for a line already known to be canonical.
+pub fn signing_bytes_from_line(line: &str) -> Option<String> {
+    let after_action = line.strip_prefix("{\"action\":\"")?.find('"')? + "{\"action\":\"".len() + 2;
+    let hash_member = line.get(after_action..after_action + 8 + 64 + 2)?;
+    if !hash_member.starts_with("\"hash\":\"") || !hash_member.ends_with("\",") {
+        return None;
+    }
+    let time_member = line.rfind(",\"time\":\"")? + 1;
+    let sig_start = time_member.checked_sub(7 + 88 + 2)?;
+    let sig_member = line.get(sig_start..time_member)?;
+    if !sig_member.starts_with("\"sig\":\"") || !sig_member.ends_with("\",") {
+        return None;
+    }
+    let mut bytes = String::with_capacity(line.len());
+    bytes.push_str(&line[..after_action]);
+    bytes.push_str(&line[after_action + hash_member.len()..sig_start]);
+    bytes.push_str(&line[time_member..]);
+    Some(bytes)
 }
 
 /// Replaces the value of the top-level `prev` member in signing bytes (it is
@@ -263,7 +286,8 @@ impl LedgerEntry {
 
     /// The canonical line (without newline) that stores this entry.
     pub fn to_line(&self) -> Result<String, CanonicalError> {
-        canonical::to_canonical_string(self)
+        check_members(self.seq, &self.params, &self.inputs, &self.outputs)?;
+        canonical::to_canonical_string_prechecked(self)
     }
 
     /// The parsed `time` member.
@@ -299,6 +323,21 @@ impl LedgerEntry {
         }
         Ok(())
     }
+}
+
+/// The number checks of [`canonical::to_canonical_string`], done on the
+/// entry's parts in place: serializing an entry through a `Value` would copy
+/// every member, and entries are written and verified by the million.
+fn check_members(seq: u64, params: &Object, inputs: &Object, outputs: &Object) -> Result<(), CanonicalError> {
+    if seq > canonical::MAX_SAFE_INTEGER {
+        return Err(CanonicalError::UnsafeInteger {
+            value: seq.to_string(),
+            path: "/seq".into(),
+        });
+    }
+    canonical::check_object("params", params)?;
+    canonical::check_object("inputs", inputs)?;
+    canonical::check_object("outputs", outputs)
 }
 
 /// Whether `name` is a valid key name: `[A-Za-z0-9][A-Za-z0-9._-]*`. Key names

@@ -79,6 +79,31 @@ fn entry_line_round_trips_and_rejects_bad_spelling() {
 }
 
 #[test]
+fn entries_with_unsafe_integers_have_no_signing_bytes() {
+    let mut entry = UnsignedEntry {
+        v: 1,
+        seq: 1,
+        time: "2026-11-21T10:00:00Z".into(),
+        action: Action::Note,
+        params: object(json!({"nested": {"seed": 9007199254740993_u64}})),
+        inputs: object(json!({})),
+        outputs: object(json!({})),
+        prev: "0".repeat(64),
+        key: "k".into(),
+    };
+    let err = entry.signing_bytes().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "integer 9007199254740993 at /params/nested/seed exceeds 2^53-1 and would be rounded; store it as a decimal string"
+    );
+    entry.params = object(json!({"seed": "9007199254740993"}));
+    entry.seq = 1 << 53;
+    assert!(entry.signing_bytes().is_err());
+    entry.seq = (1 << 53) - 1;
+    assert!(entry.signing_bytes().is_ok());
+}
+
+#[test]
 fn action_names_are_upper_snake_case() {
     assert_eq!(Action::UbaDeltaSummaryBuilt.as_str(), "UBA_DELTA_SUMMARY_BUILT");
     assert_eq!(Action::parse("KEY_RETIRED"), Some(Action::KeyRetired));
@@ -151,6 +176,7 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&bytes, &with_prev.signing_bytes().unwrap());
         let (hash, sig) = ("ab".repeat(32), "A".repeat(86) + "==");
         let line = model::entry::line_from_signing_bytes(&bytes, &hash, &sig).unwrap();
+        proptest::prop_assert_eq!(model::entry::signing_bytes_from_line(&line), Some(bytes));
         proptest::prop_assert_eq!(line, with_prev.into_signed(hash, sig).to_line().unwrap());
     }
 }
