@@ -45,6 +45,12 @@ fn torn_tail_is_quarantined_and_recorded() {
     assert_eq!(entry.outputs["torn_sha256"], model::digest::sha256_hex(torn));
     let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
     assert!(report.is_ok(), "{:?}", report.findings);
+    fs::write(&quarantined, b"something else").unwrap();
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert_eq!(
+        report.findings.iter().map(|f| (f.kind, f.line)).collect::<Vec<_>>(),
+        vec![(FindingKind::QuarantineMismatch, Some(3))]
+    );
 }
 
 #[test]

@@ -224,6 +224,26 @@ fn forged_checkpoint_and_tampered_files_are_detected() {
     fs::write(&vkey, format!("{}\n", other.to_text())).unwrap();
     check(root, FindingKind::KeyFileMismatch);
     fs::write(&vkey, saved).unwrap();
+    // A proof file that no longer proves what it claims.
+    let proof = ledger::prove_consistency(root, 63, newest).unwrap().to_json();
+    let proof_path = ledger::proofs::write_proof(root, "consistency-63-x.json", &proof).unwrap();
+    let inclusion = ledger::prove_inclusion(root, 17, newest).unwrap().to_json();
+    ledger::proofs::write_proof(root, "inclusion-17-x.json", &inclusion).unwrap();
+    assert!(verify_ledger(root, &VerifyOptions::default()).unwrap().is_ok());
+    let flipped = proof
+        .replacen("\"hashes\":[\"", "\"hashes\":[\"A", 1)
+        .replacen("=\"", "\"", 1);
+    fs::write(&proof_path, format!("{flipped}\n")).unwrap();
+    check(root, FindingKind::ProofInvalid);
+    let other_leaf = ledger::prove_inclusion(root, 18, newest).unwrap();
+    let relabelled = tlog::InclusionProof {
+        leaf_index: 17,
+        ..other_leaf
+    }
+    .to_json();
+    fs::write(&proof_path, format!("{relabelled}\n")).unwrap();
+    check(root, FindingKind::ProofInvalid);
+    fs::remove_file(&proof_path).unwrap();
     // A non-canonical re-serialization keeps hash and signature valid.
     let ledger_path = root.join("ledger.jsonl");
     let pristine = fs::read_to_string(&ledger_path).unwrap();

@@ -53,6 +53,10 @@ pub enum FindingKind {
     TreeFileMismatch,
     /// A file in `keys/` disagrees with the key recorded in the ledger.
     KeyFileMismatch,
+    /// A proof file in `proofs/` that does not prove what it claims about this ledger.
+    ProofInvalid,
+    /// Bytes moved to quarantine by recovery are missing or changed.
+    QuarantineMismatch,
     /// Nothing in the ledger is anchored to a pinned (trusted) key.
     UntrustedKey,
     /// The ledger file is missing or empty.

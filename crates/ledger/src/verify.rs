@@ -111,7 +111,22 @@ pub fn verify_ledger(root: &Path, options: &VerifyOptions) -> Result<LedgerRepor
             .filter_map(|(_, text)| outside_size(text)),
     );
 
+    let proofs = read_proof_files(&paths)?;
+    for (_, proof) in &proofs.parsed {
+        match proof {
+            tlog::Proof::Inclusion(p) => wanted_roots.insert(p.tree_size),
+            tlog::Proof::Consistency(p) => wanted_roots.insert(p.old_size) | wanted_roots.insert(p.new_size),
+        };
+    }
     let mut walk = LineWalk::new(options.signature_check, wanted_roots);
+    walk.wanted_leaves = proofs
+        .parsed
+        .iter()
+        .filter_map(|(_, proof)| match proof {
+            tlog::Proof::Inclusion(p) => Some(p.leaf_index),
+            tlog::Proof::Consistency(_) => None,
+        })
+        .collect();
     match File::open(paths.ledger()) {
         Ok(file) => walk
             .read(BufReader::with_capacity(1 << 20, file))
@@ -148,6 +163,8 @@ pub fn verify_ledger(root: &Path, options: &VerifyOptions) -> Result<LedgerRepor
     let trust = check_trust(&walk, &checkpoints, options, &mut report);
     check_checkpoints(&paths, &walk, &checkpoints, &trust, &mut report);
     check_outside_checkpoints(&walk, &options.outside_checkpoints, &trust, &mut report);
+    check_proof_files(&walk, &proofs, &mut report);
+    check_quarantine(&paths, &walk, &mut report);
     check_tree_file(&paths, &walk, &mut report);
     check_key_files(&paths, &walk.keys, &mut report);
     report.limits = limits(&report, options);
@@ -164,10 +181,21 @@ struct LineWalk {
     prev_hash: String,
     genesis: Option<LedgerEntry>,
     recorded_checkpoints: BTreeMap<u64, RecordedCheckpoint>,
+    wanted_leaves: BTreeSet<u64>,
+    leaves: BTreeMap<u64, Hash>,
+    recovered: Vec<RecoveredTail>,
     pending: Vec<PendingSignature>,
     signature_check: SignatureCheck,
     signatures_verified: u64,
     findings: Vec<Finding>,
+}
+
+/// A LEDGER_RECOVERED entry's claim about the bytes it moved aside.
+struct RecoveredTail {
+    line: u64,
+    seq: u64,
+    quarantine: String,
+    sha256: String,
 }
 
 struct RecordedCheckpoint {
@@ -195,6 +223,9 @@ impl LineWalk {
             prev_hash: model::digest::ZERO_HASH_HEX.to_owned(),
             genesis: None,
             recorded_checkpoints: BTreeMap::new(),
+            wanted_leaves: BTreeSet::new(),
+            leaves: BTreeMap::new(),
+            recovered: Vec::new(),
             pending: Vec::new(),
             signature_check,
             signatures_verified: 0,
@@ -231,7 +262,11 @@ impl LineWalk {
         let index = self.lines;
         let line_number = index + 1;
         self.lines += 1;
-        self.tree.push(tlog::leaf_hash(content));
+        let leaf = tlog::leaf_hash(content);
+        self.tree.push(leaf);
+        if self.wanted_leaves.contains(&index) {
+            self.leaves.insert(index, leaf);
+        }
         if self.wanted_roots.contains(&self.tree.size()) {
             self.roots.insert(self.tree.size(), self.tree.root());
         }
@@ -376,6 +411,22 @@ impl LineWalk {
             && let Err(e) = self.keys.apply(&entry)
         {
             report(FindingKind::InvalidKeyEvent, seq, e.0);
+        }
+        if entry.action == Action::LedgerRecovered {
+            let output = |name: &str| {
+                entry
+                    .outputs
+                    .get(name)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            self.recovered.push(RecoveredTail {
+                line: line_number,
+                seq: entry.seq,
+                quarantine: output("quarantine"),
+                sha256: output("torn_sha256"),
+            });
         }
         if entry.action == Action::CheckpointSigned {
             let size = entry.params.get("size").and_then(|v| v.as_u64());
@@ -810,6 +861,108 @@ fn check_key_files(paths: &StorePaths, keys: &KeyHistory, report: &mut LedgerRep
                 Some(record.added_at),
                 "missing, unreadable, or not the key recorded in the ledger".into(),
             )),
+        }
+    }
+}
+
+/// The proof files of `proofs/`, parsed where they parse.
+struct ProofFiles {
+    parsed: Vec<(String, tlog::Proof)>,
+    unreadable: Vec<(String, String)>,
+}
+
+fn read_proof_files(paths: &StorePaths) -> Result<ProofFiles, LedgerError> {
+    let mut proofs = ProofFiles {
+        parsed: Vec::new(),
+        unreadable: Vec::new(),
+    };
+    let dir = paths.proofs();
+    let Ok(listing) = fs::read_dir(&dir) else {
+        return Ok(proofs);
+    };
+    let mut names: Vec<String> = listing
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    for name in names {
+        let path = dir.join(&name);
+        let bytes = fs::read(&path).map_err(LedgerError::io(&path))?;
+        let relative = format!("proofs/{name}");
+        match std::str::from_utf8(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|text| tlog::Proof::from_json(text.trim_end_matches('\n')).map_err(|e| e.to_string()))
+        {
+            Ok(proof) => proofs.parsed.push((relative, proof)),
+            Err(reason) => proofs.unreadable.push((relative, reason)),
+        }
+    }
+    Ok(proofs)
+}
+
+/// Every proof kept in the store must still prove what it claims about
+/// this ledger: its roots are recomputed from the lines, not read from it.
+fn check_proof_files(walk: &LineWalk, proofs: &ProofFiles, report: &mut LedgerReport) {
+    let mut push = |file: &str, message: String| {
+        report
+            .findings
+            .push(finding(FindingKind::ProofInvalid, file, None, None, message));
+    };
+    for (file, reason) in &proofs.unreadable {
+        push(file, format!("not a proof: {reason}"));
+    }
+    for (file, proof) in &proofs.parsed {
+        let outcome = match proof {
+            tlog::Proof::Inclusion(p) => match (walk.roots.get(&p.tree_size), walk.leaves.get(&p.leaf_index)) {
+                (Some(root), Some(leaf)) if p.leaf_index < p.tree_size => {
+                    if leaf != &p.leaf_hash {
+                        Err(format!("leaf_hash is not the hash of ledger line {}", p.leaf_index + 1))
+                    } else {
+                        p.verify(root).map_err(|e| e.to_string())
+                    }
+                }
+                _ => Err(format!(
+                    "entry {} of a tree of size {} is not in this ledger",
+                    p.leaf_index, p.tree_size
+                )),
+            },
+            tlog::Proof::Consistency(p) => match (walk.roots.get(&p.old_size), walk.roots.get(&p.new_size)) {
+                (Some(old_root), Some(new_root)) => {
+                    if *old_root != p.old_root || *new_root != p.new_root {
+                        Err("its roots are not the roots of this ledger".to_owned())
+                    } else {
+                        p.verify().map_err(|e| e.to_string())
+                    }
+                }
+                _ => Err(format!(
+                    "sizes {} and {} are not both trees of this ledger",
+                    p.old_size, p.new_size
+                )),
+            },
+        };
+        if let Err(message) = outcome {
+            push(file, message);
+        }
+    }
+}
+
+/// Bytes moved aside by recovery must still be there, unchanged.
+fn check_quarantine(paths: &StorePaths, walk: &LineWalk, report: &mut LedgerReport) {
+    for tail in &walk.recovered {
+        let bytes = fs::read(paths.root().join(&tail.quarantine)).ok();
+        if bytes.as_deref().map(model::digest::sha256_hex).as_deref() != Some(tail.sha256.as_str()) {
+            report.findings.push(finding(
+                FindingKind::QuarantineMismatch,
+                LEDGER_FILE,
+                Some(tail.line),
+                Some(tail.seq),
+                format!(
+                    "{} is missing or differs from the bytes LEDGER_RECOVERED recorded",
+                    tail.quarantine
+                ),
+            ));
         }
     }
 }
