@@ -527,24 +527,15 @@ fn read_checkpoint_files(paths: &StorePaths) -> Result<CheckpointFiles, LedgerEr
     let mut files = BTreeMap::new();
     let mut misnamed = Vec::new();
     let dir = paths.checkpoints();
-    if let Ok(listing) = fs::read_dir(&dir) {
-        let mut names: Vec<String> = listing
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.'))
-            .collect();
-        names.sort();
-        for name in names {
-            let relative = format!("checkpoints/{name}");
-            let bytes = fs::read(dir.join(&name)).map_err(LedgerError::io(dir.join(&name)))?;
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            match name.parse::<u64>() {
-                Ok(size) if size.to_string() == name => {
-                    files.insert(size, (relative, text));
-                }
-                _ => misnamed.push(relative),
+    for name in listed_files(&dir) {
+        let relative = format!("checkpoints/{name}");
+        let bytes = fs::read(dir.join(&name)).map_err(LedgerError::io(dir.join(&name)))?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        match name.parse::<u64>() {
+            Ok(size) if size.to_string() == name => {
+                files.insert(size, (relative, text));
             }
+            _ => misnamed.push(relative),
         }
     }
     let latest = fs::read(paths.latest_checkpoint())
@@ -865,6 +856,22 @@ fn check_key_files(paths: &StorePaths, keys: &KeyHistory, report: &mut LedgerRep
     }
 }
 
+/// The names of the regular files in `dir`, sorted; dot files (a crash's
+/// temporary leftovers) and a missing folder give nothing.
+fn listed_files(dir: &Path) -> Vec<String> {
+    let Ok(listing) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = listing
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
 /// The proof files of `proofs/`, parsed where they parse.
 struct ProofFiles {
     parsed: Vec<(String, tlog::Proof)>,
@@ -877,17 +884,7 @@ fn read_proof_files(paths: &StorePaths) -> Result<ProofFiles, LedgerError> {
         unreadable: Vec::new(),
     };
     let dir = paths.proofs();
-    let Ok(listing) = fs::read_dir(&dir) else {
-        return Ok(proofs);
-    };
-    let mut names: Vec<String> = listing
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    names.sort();
-    for name in names {
+    for name in listed_files(&dir) {
         let path = dir.join(&name);
         let bytes = fs::read(&path).map_err(LedgerError::io(&path))?;
         let relative = format!("proofs/{name}");
