@@ -10,7 +10,7 @@ use serde_json::json;
 use std::path::Path;
 
 /// A fixed Ed25519 key for tests only: its seed is SHA-256 of
-/// "driftledger TEST-ONLY key <name>", so anyone can recompute it.
+/// `"driftledger TEST-ONLY key <name>"`, so anyone can recompute it.
 pub fn test_only_key(name: &str) -> SigningKey {
     SigningKey::from_bytes(&model::digest::sha256(
         format!("driftledger TEST-ONLY key {name}").as_bytes(),

@@ -4,8 +4,8 @@
 //! from it and never rehash the ledger.
 //!
 //! The file is derived data: it is written after the ledger lines it covers,
-//! so after a crash it can only lag behind the ledger, and [`TreeFile::open`]
-//! completes it from the lines it is missing.
+//! so after a crash it can only lag behind the ledger; [`crate::Ledger::open`] completes it
+//! from the lines it is missing.
 
 use crate::error::LedgerError;
 use std::fs::{File, OpenOptions};

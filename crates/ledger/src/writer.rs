@@ -793,7 +793,7 @@ fn scan_ledger(path: &Path, tree_records: u64) -> Result<LedgerScan, LedgerError
             line: scan.lines + 1,
             reason,
         };
-        if scan.lines == 0 || contains(content, b"\"action\":\"KEY_") {
+        if scan.lines == 0 || content.starts_with(b"{\"action\":\"KEY_") {
             let text = std::str::from_utf8(content).map_err(|e| corrupt(e.to_string()))?;
             let entry = LedgerEntry::parse_line(text).map_err(|e| corrupt(e.to_string()))?;
             if scan.lines == 0 {
@@ -833,10 +833,6 @@ fn scan_ledger(path: &Path, tree_records: u64) -> Result<LedgerScan, LedgerError
         })?);
     }
     Ok(scan)
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn quarantine_torn_tail(paths: &StorePaths, offset: u64, torn: &[u8]) -> Result<PathBuf, LedgerError> {
