@@ -53,6 +53,53 @@ fn torn_tail_is_quarantined_and_recorded() {
     );
 }
 
+/// A crash after the torn tail was moved aside but before LEDGER_RECOVERED
+/// was written: the next open still records the repair.
+#[test]
+fn an_unrecorded_quarantine_is_recorded_on_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(tests::init_test_store(dir.path()));
+    let ledger_path = dir.path().join("ledger.jsonl");
+    let length = fs::metadata(&ledger_path).unwrap().len();
+    let quarantined = dir
+        .path()
+        .join(format!("quarantine/ledger-torn-at-{length}-0123456789abcdef.bin"));
+    fs::write(&quarantined, b"{\"torn").unwrap();
+    let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
+    assert_eq!(ledger.recovery().torn_tail.as_ref(), Some(&quarantined));
+    drop(ledger);
+    let entry = last_entry(dir.path());
+    assert_eq!(entry.action, Action::LedgerRecovered);
+    assert_eq!(entry.params["torn_offset"], length);
+    // Recorded once: opening again finds nothing to do.
+    let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
+    assert!(ledger.recovery().is_empty(), "{:?}", ledger.recovery());
+    drop(ledger);
+    assert!(verify_ledger(dir.path(), &VerifyOptions::default()).unwrap().is_ok());
+}
+
+/// A store that cannot be opened for writing (here: an exposed private key)
+/// is not repaired at all, so no repair goes unrecorded.
+#[test]
+fn a_refused_open_repairs_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    drop(tests::init_test_store(dir.path()));
+    let ledger_path = dir.path().join("ledger.jsonl");
+    OpenOptions::new()
+        .append(true)
+        .open(&ledger_path)
+        .unwrap()
+        .write_all(b"{\"tor")
+        .unwrap();
+    let before = fs::read(&ledger_path).unwrap();
+    let key = dir.path().join("keys/ledger-1.key.pem");
+    fs::set_permissions(&key, fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(Ledger::open(dir.path(), WriterOptions::default()).is_err());
+    assert_eq!(fs::read(&ledger_path).unwrap(), before);
+    assert_eq!(fs::read_dir(dir.path().join("quarantine")).unwrap().count(), 0);
+}
+
 #[test]
 fn lagging_tree_hashes_are_rebuilt() {
     let dir = tempfile::tempdir().unwrap();

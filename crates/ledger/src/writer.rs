@@ -307,20 +307,8 @@ impl Ledger {
         let lock = WriterLock::acquire(&paths.lock(), options.lock_wait)?;
         let mut tree = TreeFile::open_for_append(&paths.tree())?;
         let scan = scan_ledger(&paths.ledger(), tree.records())?;
-        let mut recovery = Recovery::default();
-
-        let file = open_ledger_file(&paths.ledger(), false)?;
-        let torn = match scan.torn_tail {
-            Some(torn) => {
-                let quarantined = quarantine_torn_tail(&paths, scan.complete_bytes, &torn)?;
-                file.set_len(scan.complete_bytes)
-                    .map_err(LedgerError::io(paths.ledger()))?;
-                file.sync_all().map_err(LedgerError::io(paths.ledger()))?;
-                recovery.torn_tail = Some(quarantined.clone());
-                Some((torn, quarantined))
-            }
-            None => None,
-        };
+        // Everything that can refuse the store is checked before anything
+        // is repaired, so that a repair is never left unrecorded.
         if tree.records() > scan.lines {
             return Err(LedgerError::Corrupt {
                 path: paths.tree(),
@@ -332,12 +320,6 @@ impl Ledger {
                 ),
             });
         }
-        recovery.tree_lines_rebuilt = scan.missing_leaves.len() as u64;
-        for leaf in &scan.missing_leaves {
-            tree.push(*leaf)?;
-        }
-        tree.flush()?;
-
         let Some(last) = scan.last else {
             return Err(LedgerError::Corrupt {
                 path: paths.ledger(),
@@ -346,6 +328,25 @@ impl Ledger {
             });
         };
         let (signer_name, signer) = choose_signer(&paths, &scan.keys, options.key_name.as_deref())?;
+
+        let mut recovery = Recovery::default();
+        let file = open_ledger_file(&paths.ledger(), false)?;
+        if let Some(torn) = &scan.torn_tail {
+            recovery.torn_tail = Some(quarantine_torn_tail(&paths, scan.complete_bytes, torn)?);
+            file.set_len(scan.complete_bytes)
+                .map_err(LedgerError::io(paths.ledger()))?;
+            file.sync_all().map_err(LedgerError::io(paths.ledger()))?;
+        } else {
+            // A crash between cutting a torn tail and recording it leaves
+            // the quarantine file named after the ledger's current length.
+            recovery.torn_tail = unrecorded_quarantine(&paths, scan.complete_bytes);
+        }
+        recovery.tree_lines_rebuilt = scan.missing_leaves.len() as u64;
+        for leaf in &scan.missing_leaves {
+            tree.push(*leaf)?;
+        }
+        tree.flush()?;
+
         let mut ledger = Ledger {
             paths,
             _lock: lock,
@@ -363,26 +364,28 @@ impl Ledger {
             recovery,
             poisoned: false,
         };
-        if let Some((torn, quarantined)) = torn {
-            let relative = quarantined
-                .strip_prefix(ledger.paths.root())
-                .unwrap_or(&quarantined)
-                .to_owned();
-            ledger.write_entries(vec![
-                EntryDraft::new(Action::LedgerRecovered)
-                    .params(json!({
-                        "reason": "torn final line",
-                        "torn_offset": scan.complete_bytes,
-                        "torn_bytes": torn.len(),
-                    }))
-                    .outputs(json!({
-                        "quarantine": relative.to_string_lossy(),
-                        "torn_sha256": model::digest::sha256_hex(&torn),
-                    })),
-            ])?;
+        if let Some(quarantined) = ledger.recovery.torn_tail.clone() {
+            ledger.record_torn_tail(scan.complete_bytes, &quarantined)?;
         }
         ledger.record_pending_checkpoint()?;
         Ok(ledger)
+    }
+
+    fn record_torn_tail(&mut self, offset: u64, quarantined: &Path) -> Result<(), LedgerError> {
+        let torn = fs::read(quarantined).map_err(LedgerError::io(quarantined))?;
+        let relative = quarantined.strip_prefix(self.paths.root()).unwrap_or(quarantined);
+        let draft = EntryDraft::new(Action::LedgerRecovered)
+            .params(json!({
+                "reason": "torn final line",
+                "torn_offset": offset,
+                "torn_bytes": torn.len(),
+            }))
+            .outputs(json!({
+                "quarantine": relative.to_string_lossy(),
+                "torn_sha256": model::digest::sha256_hex(&torn),
+            }));
+        self.write_entries(vec![draft])?;
+        Ok(())
     }
 
     /// The store's paths.
@@ -835,15 +838,32 @@ fn scan_ledger(path: &Path, tree_records: u64) -> Result<LedgerScan, LedgerError
     Ok(scan)
 }
 
+/// The name every quarantined torn tail starts with; the offset it was cut at follows.
+const TORN_PREFIX: &str = "ledger-torn-at-";
+
 fn quarantine_torn_tail(paths: &StorePaths, offset: u64, torn: &[u8]) -> Result<PathBuf, LedgerError> {
     let dir = paths.quarantine();
     fs::create_dir_all(&dir).map_err(LedgerError::io(&dir))?;
     let path = dir.join(format!(
-        "ledger-torn-at-{offset}-{}.bin",
+        "{TORN_PREFIX}{offset}-{}.bin",
         &model::digest::sha256_hex(torn)[..16]
     ));
     if !path.exists() {
         durable::create_file(&path, torn, 0o644)?;
     }
     Ok(path)
+}
+
+/// A quarantined torn tail cut at `offset` that no entry records yet: the
+/// ledger still ends exactly where the tail was cut off.
+fn unrecorded_quarantine(paths: &StorePaths, offset: u64) -> Option<PathBuf> {
+    let prefix = format!("{TORN_PREFIX}{offset}-");
+    let listing = fs::read_dir(paths.quarantine()).ok()?;
+    let mut names: Vec<String> = listing
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix) && n.ends_with(".bin"))
+        .collect();
+    names.sort();
+    names.first().map(|name| paths.quarantine().join(name))
 }
