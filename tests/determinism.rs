@@ -38,3 +38,22 @@ fn verify_reports_are_byte_identical() {
     assert_eq!(first, report(1));
     assert_eq!(first, report(2));
 }
+
+#[test]
+fn verify_reports_progress_at_the_interval_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(tests::build_campaign_store(dir.path(), 50));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let progress = ledger::Progress {
+        every_lines: 10,
+        report: std::sync::Arc::new(move |lines| sink.lock().unwrap().push(lines)),
+    };
+    let options = ledger::VerifyOptions {
+        progress: Some(progress),
+        ..Default::default()
+    };
+    let report = ledger::verify_ledger(dir.path(), &options).unwrap();
+    let expected: Vec<u64> = (1..=report.entries / 10).map(|i| i * 10).collect();
+    assert_eq!(*seen.lock().unwrap(), expected);
+}

@@ -232,6 +232,7 @@ pub(crate) fn verify(store: &Path, args: &VerifyArgs, as_json: bool, out: &mut d
     let options = VerifyOptions {
         trusted_vkeys: trusted,
         outside_checkpoints,
+        progress: terminal_progress(),
         signature_check: if args.one_by_one {
             SignatureCheck::OneByOne
         } else {
@@ -239,12 +240,25 @@ pub(crate) fn verify(store: &Path, args: &VerifyArgs, as_json: bool, out: &mut d
         },
     };
     let report = ledger::verify_ledger(store, &options)?;
+    if options.progress.is_some() && report.entries >= 1 << 18 {
+        eprint!("\r\x1b[K");
+    }
     if as_json {
         emit(out, serde_json::to_string(&report).map_err(Failure::io)?)?;
     } else {
         print_report(&report, out)?;
     }
     Ok(if report.is_ok() { exit::OK } else { exit::PROBLEM_FOUND })
+}
+
+/// Progress on stderr while a long verification runs, only when a person is
+/// watching (stderr is a terminal); pipes and logs stay clean.
+fn terminal_progress() -> Option<ledger::Progress> {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal().then(|| ledger::Progress {
+        every_lines: 1 << 18,
+        report: std::sync::Arc::new(|lines| eprint!("\rverifying: {lines} entries read…")),
+    })
 }
 
 pub(crate) fn print_report(report: &LedgerReport, out: &mut dyn Write) -> Result<(), Failure> {

@@ -47,7 +47,7 @@ pub use error::LedgerError;
 pub use finding::{Finding, FindingKind};
 pub use layout::StorePaths;
 pub use proofs::{prove_consistency, prove_inclusion};
-pub use verify::{LedgerReport, SignatureCheck, VerifyOptions, verify_ledger};
+pub use verify::{LedgerReport, Progress, SignatureCheck, VerifyOptions, verify_ledger};
 pub use writer::{
     AppendedEntry, Clock, EntryDraft, InitOptions, Ledger, Recovery, WriterOptions, WrittenCheckpoint, system_clock,
 };

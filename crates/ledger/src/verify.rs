@@ -52,6 +52,24 @@ pub struct VerifyOptions {
     /// must still contain the tree each of them signed. This is what reveals
     /// a consistent removal of the newest entries.
     pub outside_checkpoints: Vec<(String, String)>,
+    /// Told how far the reading has got, so front ends can show progress.
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback: `report` receives the number of lines read so far,
+/// every `every_lines` lines.
+#[derive(Clone)]
+pub struct Progress {
+    /// How many lines between two reports (at least 1).
+    pub every_lines: u64,
+    /// Receives the number of lines read so far.
+    pub report: std::sync::Arc<dyn Fn(u64) + Send + Sync>,
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
 }
 
 /// A checkpoint that verified.
@@ -118,7 +136,7 @@ pub fn verify_ledger(root: &Path, options: &VerifyOptions) -> Result<LedgerRepor
             tlog::Proof::Consistency(p) => wanted_roots.insert(p.old_size) | wanted_roots.insert(p.new_size),
         };
     }
-    let mut walk = LineWalk::new(options.signature_check, wanted_roots);
+    let mut walk = LineWalk::new(options.signature_check, wanted_roots, options.progress.clone());
     walk.wanted_leaves = proofs
         .parsed
         .iter()
@@ -184,6 +202,7 @@ struct LineWalk {
     wanted_leaves: BTreeSet<u64>,
     leaves: BTreeMap<u64, Hash>,
     recovered: Vec<RecoveredTail>,
+    progress: Option<Progress>,
     pending: Vec<PendingSignature>,
     signature_check: SignatureCheck,
     signatures_verified: u64,
@@ -213,8 +232,9 @@ struct PendingSignature {
 }
 
 impl LineWalk {
-    fn new(signature_check: SignatureCheck, wanted_roots: BTreeSet<u64>) -> Self {
+    fn new(signature_check: SignatureCheck, wanted_roots: BTreeSet<u64>, progress: Option<Progress>) -> Self {
         LineWalk {
+            progress,
             lines: 0,
             tree: TreeBuilder::new(),
             wanted_roots,
@@ -254,6 +274,11 @@ impl LineWalk {
             self.check_line(&line);
             if self.pending.len() >= SIGNATURE_BATCH {
                 self.flush_signatures();
+            }
+            if let Some(progress) = &self.progress
+                && self.lines % progress.every_lines.max(1) == 0
+            {
+                (progress.report)(self.lines);
             }
         }
     }
