@@ -276,7 +276,7 @@ impl LineWalk {
                 self.flush_signatures();
             }
             if let Some(progress) = &self.progress
-                && self.lines % progress.every_lines.max(1) == 0
+                && self.lines.is_multiple_of(progress.every_lines.max(1))
             {
                 (progress.report)(self.lines);
             }
