@@ -130,21 +130,9 @@ pub fn verify_ledger(root: &Path, options: &VerifyOptions) -> Result<LedgerRepor
     );
 
     let proofs = read_proof_files(&paths)?;
-    for (_, proof) in &proofs.parsed {
-        match proof {
-            tlog::Proof::Inclusion(p) => wanted_roots.insert(p.tree_size),
-            tlog::Proof::Consistency(p) => wanted_roots.insert(p.old_size) | wanted_roots.insert(p.new_size),
-        };
-    }
+    wanted_roots.extend(proofs.tree_sizes());
     let mut walk = LineWalk::new(options.signature_check, wanted_roots, options.progress.clone());
-    walk.wanted_leaves = proofs
-        .parsed
-        .iter()
-        .filter_map(|(_, proof)| match proof {
-            tlog::Proof::Inclusion(p) => Some(p.leaf_index),
-            tlog::Proof::Consistency(_) => None,
-        })
-        .collect();
+    walk.wanted_leaves = proofs.leaf_indexes();
     match File::open(paths.ledger()) {
         Ok(file) => walk
             .read(BufReader::with_capacity(1 << 20, file))
@@ -901,6 +889,29 @@ fn listed_files(dir: &Path) -> Vec<String> {
 struct ProofFiles {
     parsed: Vec<(String, tlog::Proof)>,
     unreadable: Vec<(String, String)>,
+}
+
+impl ProofFiles {
+    /// The tree sizes whose roots the proofs refer to.
+    fn tree_sizes(&self) -> Vec<u64> {
+        let mut sizes = Vec::new();
+        for (_, proof) in &self.parsed {
+            match proof {
+                tlog::Proof::Inclusion(p) => sizes.push(p.tree_size),
+                tlog::Proof::Consistency(p) => sizes.extend([p.old_size, p.new_size]),
+            }
+        }
+        sizes
+    }
+
+    /// The entries whose leaf hashes the inclusion proofs refer to.
+    fn leaf_indexes(&self) -> BTreeSet<u64> {
+        let inclusion = |(_, proof): &(String, tlog::Proof)| match proof {
+            tlog::Proof::Inclusion(p) => Some(p.leaf_index),
+            tlog::Proof::Consistency(_) => None,
+        };
+        self.parsed.iter().filter_map(inclusion).collect()
+    }
 }
 
 fn read_proof_files(paths: &StorePaths) -> Result<ProofFiles, LedgerError> {
