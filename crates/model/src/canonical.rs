@@ -1,12 +1,18 @@
 //! RFC 8785 canonical JSON: the single place where values become stored bytes.
 //!
 //! Serialization is delegated to `serde_json_canonicalizer`, whose output is
-//! checked against the RFC's published vectors in this crate's tests. On top
-//! of it we add one rule the RFC leaves to applications: an integer whose
-//! magnitude exceeds 2^53 − 1 is refused, because RFC 8785 writes every
-//! number as an IEEE double and such an integer would be silently rounded.
-//! Values that large (seeds, nanosecond times, byte totals) are stored as
-//! decimal strings instead.
+//! checked against the RFC's published vectors in this crate's tests. RFC
+//! 8785 reads every number as an IEEE double, so two rules come on top:
+//!
+//! - always: an integer a double cannot hold exactly is refused, never
+//!   silently rounded ([`canonicalize_value`], [`canonicalize_text`]);
+//! - for everything we store ([`to_canonical_string`], ledger entries): no
+//!   number may be *written* as an integer beyond 2^53 − 1, even one a
+//!   double holds exactly (`1e16` is written `10000000000000000`), because
+//!   other JSON stacks read such a literal back as an integer and then
+//!   refuse it (Python's `rfc8785`) or round it (JavaScript). Values that
+//!   large (seeds, nanosecond times, byte totals) are stored as decimal
+//!   strings instead.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -21,8 +27,19 @@ pub enum CanonicalError {
     /// The value could not be turned into JSON at all.
     #[error("value is not representable as JSON: {0}")]
     NotJson(String),
-    /// An integer would lose precision as an IEEE double.
-    #[error("integer {value} at {path} exceeds 2^53-1 and would be rounded; store it as a decimal string")]
+    /// An integer an IEEE double cannot hold exactly.
+    #[error("integer {value} at {path} is not exactly representable as an IEEE double; store it as a decimal string")]
+    InexactInteger {
+        /// The integer as written.
+        value: String,
+        /// JSON pointer to the number.
+        path: String,
+    },
+    /// A number whose canonical spelling is an integer beyond 2^53-1, which
+    /// other JSON implementations refuse or round.
+    #[error(
+        "number {value} at {path} would be written as an integer beyond 2^53-1, which other JSON implementations refuse or round; store it as a decimal string"
+    )]
     UnsafeInteger {
         /// The integer as written.
         value: String,
@@ -34,15 +51,30 @@ pub enum CanonicalError {
     InvalidJson(String),
 }
 
-/// Canonical RFC 8785 bytes of any serializable value.
+/// Which numbers a canonical text may contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberRule {
+    /// RFC 8785 alone: any number a double holds exactly.
+    ExactDouble,
+    /// What we store: also no integer literal beyond 2^53-1.
+    Interoperable,
+}
+
+/// The canonical bytes of a value to be stored: RFC 8785, under the
+/// interoperability rule of this module's documentation.
 pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
     let value = serde_json::to_value(value).map_err(|e| CanonicalError::NotJson(e.to_string()))?;
-    canonicalize_value(&value)
+    check_numbers(&value, NumberRule::Interoperable, &mut String::new())?;
+    serialize(&value)
 }
 
 /// Canonical RFC 8785 bytes of a JSON value.
 pub fn canonicalize_value(value: &Value) -> Result<String, CanonicalError> {
-    check_safe_integers(value, &mut String::new())?;
+    check_numbers(value, NumberRule::ExactDouble, &mut String::new())?;
+    serialize(value)
+}
+
+fn serialize(value: &Value) -> Result<String, CanonicalError> {
     serde_json_canonicalizer::to_string(value).map_err(|e| CanonicalError::NotJson(e.to_string()))
 }
 
@@ -58,16 +90,16 @@ pub fn is_canonical(text: &str) -> bool {
     canonicalize_text(text).is_ok_and(|canonical| canonical == text)
 }
 
-/// Checks the members of an object named `name` for integers a double
-/// cannot hold; used by types that serialize themselves without first
-/// building a [`Value`] (which would copy every member).
+/// Checks the members of an object named `name` under the rule for stored
+/// values; used by types that serialize themselves without first building a
+/// [`Value`] (which would copy every member).
 pub(crate) fn check_object(name: &str, members: &serde_json::Map<String, Value>) -> Result<(), CanonicalError> {
     let mut path = format!("/{name}");
     members.iter().try_for_each(|(key, item)| {
         let len = path.len();
         path.push('/');
         path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-        let result = check_safe_integers(item, &mut path);
+        let result = check_numbers(item, NumberRule::Interoperable, &mut path);
         path.truncate(len);
         result
     })
@@ -79,18 +111,31 @@ pub(crate) fn to_canonical_string_prechecked<T: Serialize>(value: &T) -> Result<
     serde_json_canonicalizer::to_string(value).map_err(|e| CanonicalError::NotJson(e.to_string()))
 }
 
-fn check_safe_integers(value: &Value, path: &mut String) -> Result<(), CanonicalError> {
+fn check_numbers(value: &Value, rule: NumberRule, path: &mut String) -> Result<(), CanonicalError> {
     match value {
         Value::Number(number) => {
-            let unsafe_integer = match (number.as_u64(), number.as_i64()) {
-                (Some(u), _) => u > MAX_SAFE_INTEGER,
-                (None, Some(i)) => i.unsigned_abs() > MAX_SAFE_INTEGER,
-                (None, None) => false,
-            };
-            if unsafe_integer {
+            let at = || if path.is_empty() { "/".to_owned() } else { path.clone() };
+            let integer = number
+                .as_u64()
+                .map(i128::from)
+                .or_else(|| number.as_i64().map(i128::from));
+            if let Some(integer) = integer
+                && (integer as f64) as i128 != integer
+            {
+                return Err(CanonicalError::InexactInteger {
+                    value: number.to_string(),
+                    path: at(),
+                });
+            }
+            let magnitude = integer.map_or_else(
+                || number.as_f64().unwrap_or_default().abs(),
+                |i| i.unsigned_abs() as f64,
+            );
+            let written_as_integer = integer.is_some() || (magnitude.fract() == 0.0 && magnitude < 1e21);
+            if rule == NumberRule::Interoperable && written_as_integer && magnitude > MAX_SAFE_INTEGER as f64 {
                 return Err(CanonicalError::UnsafeInteger {
                     value: number.to_string(),
-                    path: if path.is_empty() { "/".into() } else { path.clone() },
+                    path: at(),
                 });
             }
             Ok(())
@@ -99,7 +144,7 @@ fn check_safe_integers(value: &Value, path: &mut String) -> Result<(), Canonical
             let len = path.len();
             path.push('/');
             path.push_str(&i.to_string());
-            let result = check_safe_integers(item, path);
+            let result = check_numbers(item, rule, path);
             path.truncate(len);
             result
         }),
@@ -107,7 +152,7 @@ fn check_safe_integers(value: &Value, path: &mut String) -> Result<(), Canonical
             let len = path.len();
             path.push('/');
             path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            let result = check_safe_integers(item, path);
+            let result = check_numbers(item, rule, path);
             path.truncate(len);
             result
         }),

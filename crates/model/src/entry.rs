@@ -321,6 +321,8 @@ impl LedgerEntry {
         if self.sig.len() != 88 || !self.sig.ends_with("==") {
             return invalid("sig", "88 characters of padded base64 (64 bytes)", &self.sig);
         }
+        // An entry this code could not write is not an entry.
+        check_members(self.seq, &self.params, &self.inputs, &self.outputs)?;
         Ok(())
     }
 }

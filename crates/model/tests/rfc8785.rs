@@ -37,7 +37,7 @@ const APPENDIX_B: &[(&str, &str)] = &[
 fn appendix_b_numbers() {
     for (bits, expected) in APPENDIX_B {
         let value = f64::from_bits(u64::from_str_radix(bits, 16).unwrap());
-        let got = canonical::to_canonical_string(&value).unwrap();
+        let got = canonical::canonicalize_value(&json!(value)).unwrap();
         assert_eq!(&got, expected, "ieee754 {bits}");
     }
 }
@@ -106,23 +106,62 @@ fn tricky_numbers() {
 }
 
 #[test]
-fn integers_beyond_2_pow_53_are_refused() {
+fn integers_a_double_cannot_hold_are_refused() {
     for value in [
-        json!({"seed": 9007199254740992_u64}),
+        json!({"seed": 9007199254740993_u64}),
         json!([-9007199254740993_i64]),
         json!(u64::MAX),
     ] {
         let err = canonical::canonicalize_value(&value).unwrap_err();
-        assert!(matches!(err, CanonicalError::UnsafeInteger { .. }), "{value}: {err}");
+        assert!(matches!(err, CanonicalError::InexactInteger { .. }), "{value}: {err}");
     }
     let err = canonical::canonicalize_value(&json!({"a": [1, {"n/x": 18446744073709551615_u64}]})).unwrap_err();
     assert_eq!(
         err,
-        CanonicalError::UnsafeInteger {
+        CanonicalError::InexactInteger {
             value: "18446744073709551615".into(),
             path: "/a/1/n~1x".into()
         }
     );
+    // Exactly representable integers are RFC 8785 numbers like any other.
+    check(json!(9007199254740992_u64), "9007199254740992");
+    check(json!(10000000000000000_u64), "10000000000000000");
+}
+
+#[test]
+fn stored_values_never_spell_an_integer_beyond_2_pow_53() {
+    // A stored value must read back the same in stacks that parse integer
+    // literals as integers: Python's rfc8785 refuses them, JavaScript rounds.
+    for value in [
+        json!(9007199254740992_u64),
+        json!(1e16),
+        json!(1.5e16),
+        json!(-1e20),
+        json!({"x": [2.0f64.powi(60)]}),
+    ] {
+        let err = canonical::to_canonical_string(&value).unwrap_err();
+        assert!(matches!(err, CanonicalError::UnsafeInteger { .. }), "{value}: {err}");
+    }
+    // Beyond 1e21 the spelling has an exponent, so no integer literal arises.
+    for (value, expected) in [
+        (json!(9007199254740991_u64), "9007199254740991"),
+        (json!(-9007199254740991_i64), "-9007199254740991"),
+        (json!(1e21), "1e+21"),
+        (json!(9007199254740991.5e-1), "900719925474099.1"),
+        (json!(0.5), "0.5"),
+    ] {
+        assert_eq!(canonical::to_canonical_string(&value).unwrap(), expected);
+    }
+}
+
+/// Canonicalization is idempotent on a value a double holds exactly but
+/// whose canonical spelling is an integer literal (found by fuzzing).
+#[test]
+fn canonical_form_of_1e16_is_canonical() {
+    let canonical = canonical::canonicalize_text("1e16").unwrap();
+    assert_eq!(canonical, "10000000000000000");
+    assert_eq!(canonical::canonicalize_text(&canonical).unwrap(), canonical);
+    assert!(canonical::is_canonical(&canonical));
 }
 
 #[test]
