@@ -27,13 +27,17 @@ pub enum CanonicalError {
     /// The value could not be turned into JSON at all.
     #[error("value is not representable as JSON: {0}")]
     NotJson(String),
-    /// An integer an IEEE double cannot hold exactly.
-    #[error("integer {value} at {path} is not exactly representable as an IEEE double; store it as a decimal string")]
+    /// An integer literal that reading as an IEEE double would change.
+    #[error(
+        "integer {value} at {path} does not survive reading as an IEEE double (it reads back as {reads_as}); store it as a decimal string"
+    )]
     InexactInteger {
         /// The integer as written.
         value: String,
         /// JSON pointer to the number.
         path: String,
+        /// The canonical spelling of the double it reads as.
+        reads_as: String,
     },
     /// A number whose canonical spelling is an integer beyond 2^53-1, which
     /// other JSON implementations refuse or round.
@@ -111,6 +115,20 @@ pub(crate) fn to_canonical_string_prechecked<T: Serialize>(value: &T) -> Result<
     serde_json_canonicalizer::to_string(value).map_err(|e| CanonicalError::NotJson(e.to_string()))
 }
 
+/// How an integer literal reads back as an IEEE double, when that differs
+/// from the literal. Up to 2^53 every integer reads back as itself; beyond,
+/// `9007199254740993` reads back as `9007199254740992` (silent rounding),
+/// while `88888888888888900` reads back as itself although its double is
+/// exactly 88888888888888896: RFC 8785 prints the shortest digits that
+/// round-trip, so only literals that are such a spelling are accepted.
+fn reads_back_differently(integer: i128) -> Option<String> {
+    if integer.unsigned_abs() <= 1 << 53 {
+        return None;
+    }
+    let spelled = serde_json::Number::from_f64(integer as f64).and_then(|n| serialize(&Value::Number(n)).ok())?;
+    (spelled != integer.to_string()).then_some(spelled)
+}
+
 fn check_numbers(value: &Value, rule: NumberRule, path: &mut String) -> Result<(), CanonicalError> {
     match value {
         Value::Number(number) => {
@@ -119,12 +137,11 @@ fn check_numbers(value: &Value, rule: NumberRule, path: &mut String) -> Result<(
                 .as_u64()
                 .map(i128::from)
                 .or_else(|| number.as_i64().map(i128::from));
-            if let Some(integer) = integer
-                && (integer as f64) as i128 != integer
-            {
+            if let Some(reads_as) = integer.and_then(reads_back_differently) {
                 return Err(CanonicalError::InexactInteger {
                     value: number.to_string(),
                     path: at(),
+                    reads_as,
                 });
             }
             let magnitude = integer.map_or_else(

@@ -94,7 +94,7 @@ fn entries_with_unsafe_integers_have_no_signing_bytes() {
     let err = entry.signing_bytes().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "integer 9007199254740993 at /params/nested/seed is not exactly representable as an IEEE double; store it as a decimal string"
+        "integer 9007199254740993 at /params/nested/seed does not survive reading as an IEEE double (it reads back as 9007199254740992); store it as a decimal string"
     );
     entry.params = object(json!({"seed": "9007199254740993"}));
     entry.seq = 1 << 53;

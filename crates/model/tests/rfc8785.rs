@@ -120,7 +120,8 @@ fn integers_a_double_cannot_hold_are_refused() {
         err,
         CanonicalError::InexactInteger {
             value: "18446744073709551615".into(),
-            path: "/a/1/n~1x".into()
+            path: "/a/1/n~1x".into(),
+            reads_as: "18446744073709552000".into()
         }
     );
     // Exactly representable integers are RFC 8785 numbers like any other.
@@ -154,14 +155,27 @@ fn stored_values_never_spell_an_integer_beyond_2_pow_53() {
     }
 }
 
-/// Canonicalization is idempotent on a value a double holds exactly but
-/// whose canonical spelling is an integer literal (found by fuzzing).
+/// Canonicalization is idempotent where a double's canonical spelling is an
+/// integer literal beyond 2^53 (both found by fuzzing): `1e16` is exactly
+/// 10^16; 88888888888888888.8 is the double 88888888888888896, which RFC
+/// 8785 spells with the shortest round-tripping digits.
 #[test]
-fn canonical_form_of_1e16_is_canonical() {
-    let canonical = canonical::canonicalize_text("1e16").unwrap();
-    assert_eq!(canonical, "10000000000000000");
-    assert_eq!(canonical::canonicalize_text(&canonical).unwrap(), canonical);
-    assert!(canonical::is_canonical(&canonical));
+fn canonical_integer_spellings_of_doubles_are_canonical() {
+    for (text, expected) in [
+        ("1e16", "10000000000000000"),
+        ("88888888888888888.8", "88888888888888900"),
+    ] {
+        let canonical = canonical::canonicalize_text(text).unwrap();
+        assert_eq!(canonical, expected);
+        assert_eq!(canonical::canonicalize_text(&canonical).unwrap(), canonical);
+        assert!(canonical::is_canonical(&canonical));
+    }
+    // Integer literals that reading as a double would change are refused,
+    // not silently rounded or respelled.
+    for text in ["88888888888888896", "9007199254740993", "18446744073709551615"] {
+        let err = canonical::canonicalize_text(text).unwrap_err();
+        assert!(matches!(err, CanonicalError::InexactInteger { .. }), "{text}: {err}");
+    }
 }
 
 #[test]
