@@ -199,6 +199,13 @@ fn usage_and_input_errors_exit_2_with_a_clear_message() {
     let no_vkey = run(&store, &["verify", "--trusted-vkey", "/nonexistent.vkey"]);
     assert_eq!(no_vkey.code, 2, "{}", no_vkey.stderr);
     assert!(no_vkey.stderr.contains("/nonexistent.vkey"), "{}", no_vkey.stderr);
+    let no_checkpoint = run(&store, &["ledger", "prove", "--inclusion", "0"]);
+    assert_eq!(no_checkpoint.code, 2);
+    assert!(
+        no_checkpoint.stderr.contains("the store has no checkpoint yet"),
+        "{}",
+        no_checkpoint.stderr
+    );
     let out_of_range = run(&store, &["ledger", "prove", "--inclusion", "5", "--size", "1"]);
     assert_eq!(out_of_range.code, 2);
 

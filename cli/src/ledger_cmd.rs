@@ -69,7 +69,7 @@ pub(crate) fn run(
                 (Some(index), _) => {
                     let size = match size {
                         Some(size) => *size,
-                        None => latest_checkpoint_size(store)?,
+                        None => ledger::proofs::latest_checkpoint_size(store)?,
                     };
                     tlog::Proof::Inclusion(ledger::prove_inclusion(store, *index, size)?)
                 }
@@ -171,20 +171,6 @@ fn print_lines(lines: Vec<ledger::reader::ReadLine>, as_json: bool, out: &mut dy
         }
     }
     Ok(exit::OK)
-}
-
-fn latest_checkpoint_size(store: &Path) -> Result<u64, Failure> {
-    let text = std::fs::read_to_string(ledger::StorePaths::new(store).latest_checkpoint()).map_err(|_| {
-        Failure::usage(anyhow::anyhow!(
-            "the store has no checkpoint yet: run `driftledger ledger checkpoint` or pass --size"
-        ))
-    })?;
-    let body_size = text.lines().nth(1).and_then(|l| l.parse().ok());
-    body_size.ok_or_else(|| {
-        Failure::problem(anyhow::anyhow!(
-            "the latest checkpoint is malformed; run `driftledger ledger verify`"
-        ))
-    })
 }
 
 fn checkpoint(store: &Path, as_json: bool, out: &mut dyn Write) -> Outcome {

@@ -99,6 +99,12 @@ pub enum LedgerError {
         /// The ledger's size.
         size: u64,
     },
+    /// An operation needs a checkpoint and the store has none.
+    #[error("{path}: the store has no checkpoint yet; run `driftledger ledger checkpoint`, or give a tree size")]
+    NoCheckpoint {
+        /// The latest-checkpoint file that is missing.
+        path: PathBuf,
+    },
     /// A value has no canonical JSON form.
     #[error(transparent)]
     Canonical(#[from] model::CanonicalError),

@@ -44,6 +44,26 @@ pub fn prove_consistency(root: &Path, old_size: u64, new_size: u64) -> Result<Co
     })
 }
 
+/// The tree size of the store's latest checkpoint (the default tree for an
+/// inclusion proof, so that the proof can be checked against it).
+pub fn latest_checkpoint_size(root: &Path) -> Result<u64, LedgerError> {
+    let path = StorePaths::new(root).latest_checkpoint();
+    let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LedgerError::NoCheckpoint { path: path.clone() },
+        _ => LedgerError::Io {
+            path: path.clone(),
+            source: e,
+        },
+    })?;
+    tlog::Checkpoint::peek_unverified(&text)
+        .map(|c| c.size)
+        .ok_or_else(|| LedgerError::Corrupt {
+            path,
+            line: 1,
+            reason: "not a checkpoint note".into(),
+        })
+}
+
 /// Writes a proof's JSON (and a newline) under `proofs/`, returning its path.
 pub fn write_proof(root: &Path, file_name: &str, json: &str) -> Result<PathBuf, LedgerError> {
     let dir = StorePaths::new(root).proofs();

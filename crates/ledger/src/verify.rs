@@ -126,7 +126,7 @@ pub fn verify_ledger(root: &Path, options: &VerifyOptions) -> Result<LedgerRepor
         options
             .outside_checkpoints
             .iter()
-            .filter_map(|(_, text)| outside_size(text)),
+            .filter_map(|(_, text)| tlog::Checkpoint::peek_unverified(text).map(|c| c.size)),
     );
 
     let proofs = read_proof_files(&paths)?;
@@ -998,10 +998,6 @@ fn check_quarantine(paths: &StorePaths, walk: &LineWalk, report: &mut LedgerRepo
             ));
         }
     }
-}
-
-fn outside_size(text: &str) -> Option<u64> {
-    text.lines().nth(1).and_then(|line| line.parse().ok())
 }
 
 /// Checkpoints the auditor kept: signed by a trusted key, same origin, and

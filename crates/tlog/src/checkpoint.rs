@@ -117,6 +117,15 @@ impl Checkpoint {
         body
     }
 
+    /// Reads the body of a signed note **without checking any signature**:
+    /// for deciding which tree a checkpoint claims to be about (say, which
+    /// root to compute before the keys to verify it with are known), never
+    /// for trusting it. Use [`verify_checkpoint`] for that.
+    pub fn peek_unverified(note: &str) -> Option<Checkpoint> {
+        let (body, _signatures) = note.split_once("\n\n")?;
+        Checkpoint::parse_body(&format!("{body}\n")).ok()
+    }
+
     /// Parses a body strictly (see [`Checkpoint::body`]); it need not be signed yet.
     pub fn parse_body(body: &str) -> Result<Self, CheckpointError> {
         let Some(content) = body.strip_suffix('\n') else {
