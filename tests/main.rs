@@ -7,5 +7,6 @@ mod fixtures; // committed golden and tampered stores are current, and each gets
 mod keys_and_lock; // key rotation, retired and unknown keys, private-key permissions, writer lock
 mod recovery; // torn tails, lagging tree hashes and interrupted checkpoints are repaired and recorded
 mod schemas; // ledger lines validate against the frozen JSON Schema (independent validator)
+mod store_records; // records are written with the entry that accounts for them; crash leftovers are quarantined
 mod tamper; // at least 1000 random mutations of a 200+ entry ledger are all detected, at the right line
 mod tidy; // dependencies point one way, and the pure crates depend on nothing that does I/O

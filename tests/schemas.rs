@@ -30,7 +30,7 @@ fn every_ledger_line_validates_and_bad_lines_do_not() {
         ("sig", "00".repeat(64).into()),
         ("time", "2026-11-21 10:00:00Z".into()),
         ("v", 2.into()),
-        ("action", "UNKNOWN_ACTION".into()),
+        ("action", "lower_case".into()),
         ("extra", true.into()),
     ];
     for (field, value) in mutations {

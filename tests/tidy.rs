@@ -9,8 +9,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &[]),
     ("tlog", &[]),
     ("ledger", &["model", "tlog"]),
+    ("store", &["model", "tlog", "ledger"]),
     ("cli", &["model", "tlog", "ledger"]),
-    ("tests", &["model", "tlog", "ledger", "cli"]),
+    ("tests", &["model", "tlog", "ledger", "store", "cli"]),
 ];
 
 #[test]

@@ -63,6 +63,9 @@ pub enum Action {
     CheckpointSigned,
     /// The validator ran and recorded its verdict.
     ValidationRun,
+    /// Record lines that no ledger entry accounted for (a crash between
+    /// writing records and recording them) were moved to quarantine.
+    RecordsRecovered,
     /// A free-form annotation by an operator (used by the demo and tests).
     Note,
 }
@@ -126,7 +129,9 @@ pub struct LedgerEntry {
     /// When the action was recorded, `YYYY-MM-DDTHH:MM:SS[.f]Z`.
     #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$"))]
     pub time: String,
-    /// What was done.
+    /// What was done. The schema admits any upper-case name, so that the
+    /// vocabulary of actions can grow without a new entry format.
+    #[schemars(with = "String", regex(pattern = r"^[A-Z][A-Z0-9_]*$"))]
     pub action: Action,
     /// Every parameter that affected the outputs.
     pub params: Object,

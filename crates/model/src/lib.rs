@@ -28,6 +28,7 @@ pub mod canonical;
 pub mod digest;
 pub mod entry;
 pub mod id;
+pub mod record;
 pub mod schema;
 pub mod time;
 
