@@ -12,6 +12,8 @@
 //! "outputs":{"records":[{"count":3,"file":"events/metric.jsonl","first_line":1,"merkle_root":"<64 hex>"}]}
 //! ```
 //!
+//! Input files are archived byte for byte, content-addressed, by [`raw`].
+//!
 //! A crash between the records and their entry leaves lines no entry
 //! accounts for; [`Store::open`] moves them to `quarantine/` and records the
 //! repair (RECORDS_RECOVERED). It deliberately knows nothing of what records
@@ -38,6 +40,7 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod raw;
 mod record_file;
 mod recovery;
 mod writer;
