@@ -27,6 +27,7 @@
 pub mod canonical;
 pub mod digest;
 pub mod entry;
+pub mod event;
 pub mod id;
 pub mod record;
 pub mod schema;

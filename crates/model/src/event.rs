@@ -1,0 +1,174 @@
+//! Normalized input events: one type per input format, as the `ingest` crate
+//! produces them and the store keeps them.
+//!
+//! Times are RFC 3339 UTC strings with a `Z` and millisecond precision.
+//! Metric, auth and proxy events carry a deterministic `id`, the UUIDv5
+//! [`crate::id::artifact_id`] of `"<format>-event"` and the canonical bytes
+//! of the event without `id`; behaviour events and identities keep the UUIDs
+//! they were given, in lowercase hyphenated form. Absent optional fields are
+//! omitted, never `null`.
+//!
+//! ```text
+//! {"entity":"web-1","id":"<uuid>","metric":"cpu","timestamp":"2026-11-21T10:00:00.000Z","value":0.5}
+//! {"action":"DENY","clientip":"10.0.0.1","id":"<uuid>","time":"2026-11-21T10:00:00.000Z","url":"http://a.example/"}
+//! ```
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One sample of a numeric metric of an entity (format `metric`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MetricEvent {
+    /// Deterministic UUIDv5 of the event's content.
+    pub id: String,
+    /// When the sample was taken, RFC 3339 UTC.
+    pub timestamp: String,
+    /// The entity measured (host, service, user…).
+    pub entity: String,
+    /// The metric's name.
+    pub metric: String,
+    /// The measured value, finite.
+    pub value: f64,
+}
+
+/// One authentication or API request (format `auth`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthEvent {
+    /// Deterministic UUIDv5 of the event's content.
+    pub id: String,
+    /// When the request happened, RFC 3339 UTC.
+    pub timestamp: String,
+    /// Who made the request.
+    pub user_id: String,
+    /// Where the request came from.
+    pub ip_address: String,
+    /// What was requested.
+    pub endpoint: String,
+    /// The response status code.
+    pub status_code: u16,
+    /// Geographic location, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Client device fingerprint, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_fingerprint: Option<String>,
+    /// Bytes transferred, at most 2^53 − 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_transferred: Option<u64>,
+    /// Ground truth, for evaluation only: whether this was an attack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_attack: Option<bool>,
+    /// Ground truth, for evaluation only: the kind of attack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attack_type: Option<String>,
+}
+
+/// What a web proxy did with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ProxyAction {
+    /// The request was let through.
+    #[serde(rename = "ALLOW")]
+    Allow,
+    /// The request was blocked.
+    #[serde(rename = "DENY")]
+    Deny,
+}
+
+/// One web proxy log line (format `proxy`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyEvent {
+    /// Deterministic UUIDv5 of the event's content.
+    pub id: String,
+    /// When the request happened, RFC 3339 UTC.
+    pub time: String,
+    /// The client's IP address.
+    pub clientip: String,
+    /// Whether the proxy allowed or denied the request.
+    pub action: ProxyAction,
+    /// The requested URL.
+    pub url: String,
+    /// The authenticated user, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The HTTP method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The HTTP response code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsecode: Option<u16>,
+    /// Request size in bytes, at most 2^53 − 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requestsize: Option<u64>,
+    /// Response size in bytes, at most 2^53 − 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsesize: Option<u64>,
+    /// The client's user agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub useragent: Option<String>,
+    /// The URL category assigned by the proxy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+}
+
+/// One action of an identity (format `behavior`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BehaviorEvent {
+    /// The event's own UUID, lowercase hyphenated.
+    pub event_id: String,
+    /// The acting identity's UUID, lowercase hyphenated.
+    pub identity_id: String,
+    /// When it happened, RFC 3339 UTC.
+    pub timestamp: String,
+    /// What kind of action it was.
+    pub event_type: String,
+    /// The host it happened on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The privilege level used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privilege: Option<String>,
+}
+
+/// A user, service account or machine (format `identity`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// The identity's UUID, lowercase hyphenated.
+    pub identity_id: String,
+    /// Its display name.
+    pub name: String,
+    /// What kind of identity it is (user, service…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Free-form attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn optional_fields_are_omitted_and_unknown_fields_refused() {
+        let identity = Identity {
+            identity_id: "00000000-0000-0000-0000-000000000001".into(),
+            name: "alice".into(),
+            kind: None,
+            attributes: None,
+        };
+        let value = serde_json::to_value(&identity).unwrap();
+        assert_eq!(
+            value,
+            json!({"identity_id": "00000000-0000-0000-0000-000000000001", "name": "alice"})
+        );
+        let extra = json!({"identity_id": "x", "name": "a", "age": 3});
+        assert!(serde_json::from_value::<Identity>(extra).is_err());
+        assert_eq!(serde_json::to_value(ProxyAction::Deny).unwrap(), json!("DENY"));
+    }
+}
