@@ -225,9 +225,14 @@ fn demo_runs_end_to_end_and_twice() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("demo");
     let first = ok(&store, &["demo"]);
-    assert!(first.contains("VERIFIED: 32 entries"), "{first}");
-    assert!(first.contains("checked offline: entry 1"), "{first}");
+    assert!(first.contains("VERIFIED: 33 entries"), "{first}");
+    assert!(first.contains("ingest: 4 metric events from a sample CSV"), "{first}");
+    assert!(first.contains("checked offline: entry 2"), "{first}");
     let second = ok(&store, &["demo"]);
     assert!(second.contains("the store exists"), "{second}");
-    assert!(second.contains("VERIFIED: 63 entries"), "{second}");
+    assert!(second.contains("VERIFIED: 64 entries"), "{second}");
+    assert!(
+        second.contains("ingested before (seq 1); duplicates are refused"),
+        "{second}"
+    );
 }

@@ -4,6 +4,7 @@ mod cli_contract; // the command line: exit codes, init/prove/check-proof/verify
 mod crash; // SIGKILL during appends: recovery keeps every reported entry and the ledger verifies
 mod determinism; // same inputs and parameters give the same bytes, whatever the thread count
 mod fixtures; // committed golden and tampered stores are current, and each gets its expected verdict
+mod ingest_cli; // ingest: all or nothing per file, raw archive, file:line:field errors, quarantine, duplicates
 mod keys_and_lock; // key rotation, retired and unknown keys, private-key permissions, writer lock
 mod recovery; // torn tails, lagging tree hashes and interrupted checkpoints are repaired and recorded
 mod schemas; // ledger lines validate against the frozen JSON Schema (independent validator)

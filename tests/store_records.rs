@@ -105,7 +105,7 @@ fn a_bad_record_writes_nothing() {
         .unwrap();
     let before = snapshot(dir.path());
     let bad = RecordBatch {
-        file: metric(),
+        file: RecordFile::new("baselines.jsonl").unwrap(),
         records: vec![json!({"ok": 1}), json!([1, 2])],
     };
     let error = store
@@ -114,8 +114,17 @@ fn a_bad_record_writes_nothing() {
     assert!(matches!(error, StoreError::Record { index: 1, .. }), "{error}");
     assert_eq!(
         error.to_string(),
-        "events/metric.jsonl: record 1: a record must be a JSON object, found an array"
+        "baselines.jsonl: record 1: a record must be a JSON object, found an array"
     );
+    // One action may not name a file twice (each batch's first line would clash).
+    let error = store
+        .record(EntryDraft::new(Action::EventsIngested), vec![batch(1), batch(2)])
+        .unwrap_err();
+    assert!(matches!(error, StoreError::RepeatedFile { .. }), "{error}");
+    // A stream dropped before its commit leaves nothing behind.
+    let mut stream = store.stream(metric()).unwrap();
+    stream.push(json!({"value": 1})).unwrap();
+    drop(stream);
     drop(store);
     assert_eq!(snapshot(dir.path()), before);
 }

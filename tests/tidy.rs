@@ -10,9 +10,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("tlog", &[]),
     ("ingest", &["model"]),
     ("ledger", &["model", "tlog"]),
-    ("store", &["model", "tlog", "ledger"]),
-    ("cli", &["model", "tlog", "ledger"]),
-    ("tests", &["model", "tlog", "ledger", "store", "cli"]),
+    ("store", &["model", "tlog", "ledger", "ingest"]),
+    ("cli", &["model", "tlog", "ledger", "store", "ingest"]),
+    ("tests", &["model", "tlog", "ledger", "store", "ingest", "cli"]),
 ];
 
 #[test]

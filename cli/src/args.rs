@@ -40,6 +40,14 @@ pub enum Command {
     /// Manage signing keys; every change is a signed KEY_ADDED / KEY_RETIRED entry.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Ingest input files: archive each raw file, parse it, append its events to
+    /// events/<format>.jsonl and record one EVENTS_INGESTED entry per file.
+    ///
+    /// Each file is all or nothing: by default one bad line stops that file with an error
+    /// naming file:line, field, expected and found, and nothing of it is written. With
+    /// --quarantine the good lines are ingested and the bad ones listed, with their reasons,
+    /// in quarantine/ (recorded in the ledger entry).
+    Ingest(IngestArgs),
     /// Inspect, checkpoint, prove and verify the ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -135,4 +143,26 @@ pub struct VerifyArgs {
     /// Check signatures one by one on one core instead of in parallel batches.
     #[arg(long)]
     pub one_by_one: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The input format: metric, auth, proxy, behavior or identity.
+    #[arg(value_parser = clap::value_parser!(ingest::Format))]
+    pub format: ingest::Format,
+    /// The files (JSONL or CSV, told by their extension unless --input-format).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Ingest good lines and quarantine bad ones instead of refusing the file.
+    #[arg(long)]
+    pub quarantine: bool,
+    /// Treat times without a zone as UTC (otherwise they are an error).
+    #[arg(long)]
+    pub assume_utc: bool,
+    /// Ingest a file whose exact bytes were ingested before.
+    #[arg(long)]
+    pub allow_duplicate: bool,
+    /// jsonl or csv, for files whose extension does not say.
+    #[arg(long, value_parser = ["jsonl", "csv"])]
+    pub input_format: Option<String>,
 }

@@ -2,19 +2,22 @@
 //! store, narrating each step and where its files are.
 
 use crate::{Failure, Outcome, emit, exit};
-use ledger::{EntryDraft, InitOptions, Ledger, VerifyOptions, WriterOptions};
+use ledger::{EntryDraft, InitOptions, VerifyOptions, WriterOptions};
 use model::Action;
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
+use store::Store;
+use store::ingest_file::{IngestError, IngestRequest, ingest_file};
 
 pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
     emit(out, format_args!("driftledger demo on store {}", store.display()))?;
-    let mut ledger = if ledger::StorePaths::new(store).ledger().exists() {
-        emit(out, "1. the store exists: opening it and adding to its ledger")?;
-        Ledger::open(store, WriterOptions::default())?
+    let mut opened = if ledger::StorePaths::new(store).ledger().exists() {
+        emit(out, "1. the store exists: opening it and adding to it")?;
+        Store::open(store, WriterOptions::default()).map_err(Failure::problem)?
     } else {
-        let ledger = Ledger::init(store, InitOptions::default())?;
+        let mut created = Store::init(store, InitOptions::default()).map_err(Failure::problem)?;
+        let ledger = created.ledger();
         emit(
             out,
             format_args!(
@@ -23,8 +26,10 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
                 ledger.signer_name()
             ),
         )?;
-        ledger
+        created
     };
+    ingest_sample(&mut opened, store, out)?;
+    let ledger = opened.ledger();
     let paths = ledger.paths().clone();
     let genesis_key = first_key_name(store)?;
     let pinned_vkey = paths.verifier_key(&genesis_key);
@@ -74,7 +79,7 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
         ),
     )?;
     let size = new.checkpoint.size;
-    drop(ledger);
+    drop(opened);
 
     let inclusion = ledger::prove_inclusion(store, first.seq, size)?;
     let inclusion_text = inclusion.to_json();
@@ -152,4 +157,50 @@ fn first_key_name(store: &Path) -> Result<String, Failure> {
                 "the ledger has no readable genesis entry; run `driftledger ledger verify`"
             ))
         })
+}
+
+/// A few metric samples, one with a time zone offset and one bad line, as a
+/// user's export might look.
+const SAMPLE_METRICS: &str = "timestamp,entity,metric,value
+2026-11-20T09:00:00Z,web-1,cpu_percent,41.5
+2026-11-20T10:00:00Z,web-1,cpu_percent,43.0
+2026-11-20T13:00:00+02:00,web-1,cpu_percent,44.2
+2026-11-20T12:00:00Z,web-1,cpu_percent,not-a-number
+2026-11-20T12:00:00Z,db-1,cpu_percent,12.25
+";
+
+fn ingest_sample(store: &mut Store, store_dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let dir = std::env::temp_dir().join(format!("driftledger-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(Failure::io)?;
+    let path = dir.join("metrics.csv");
+    std::fs::write(&path, SAMPLE_METRICS).map_err(Failure::io)?;
+    let request = IngestRequest {
+        format: ingest::Format::Metric,
+        path: path.clone(),
+        input_format: None,
+        options: ingest::ParseOptions::default(),
+        quarantine: true,
+        allow_duplicate: false,
+    };
+    let outcome = ingest_file(store, &request);
+    let _ = std::fs::remove_dir_all(&dir);
+    match outcome {
+        Ok(ingested) => emit(
+            out,
+            format_args!(
+                "   ingest: {} metric events from a sample CSV -> {}, {} bad line quarantined -> {} (EVENTS_INGESTED at seq {}; raw bytes archived under {})",
+                ingested.events,
+                store_dir.join("events/metric.jsonl").display(),
+                ingested.rejected,
+                store_dir.join(ingested.quarantine.unwrap_or_default()).display(),
+                ingested.seq,
+                store_dir.join("raw/sha256").display()
+            ),
+        ),
+        Err(IngestError::Duplicate { seq, .. }) => emit(
+            out,
+            format_args!("   ingest: the sample CSV was ingested before (seq {seq}); duplicates are refused"),
+        ),
+        Err(error) => Err(Failure::problem(error)),
+    }
 }

@@ -23,6 +23,12 @@ pub enum StoreError {
         /// The rejected name.
         name: String,
     },
+    /// One action names the same record file twice.
+    #[error("{name}: named twice in one action; put its records in one batch")]
+    RepeatedFile {
+        /// The file.
+        name: String,
+    },
     /// A record cannot be sealed.
     #[error("{file}: record {index}: {source}")]
     Record {

@@ -40,12 +40,15 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod ingest_file;
 pub mod raw;
 mod record_file;
 mod recovery;
+mod stream;
 mod writer;
 
 pub use error::StoreError;
 pub use record_file::RecordFile;
 pub use recovery::StoreRecovery;
+pub use stream::RecordStream;
 pub use writer::{RecordBatch, RecordedAction, RecordedBatch, Store};

@@ -99,11 +99,12 @@ impl Store {
     /// then appends `draft` with `outputs.records` describing them. Nothing
     /// is written if any record cannot be sealed; if writing fails midway,
     /// the store refuses further writes until it is reopened (and repaired).
-    pub fn record(&mut self, mut draft: EntryDraft, batches: Vec<RecordBatch>) -> Result<RecordedAction, StoreError> {
-        if self.poisoned {
-            return Err(StoreError::Io {
-                path: self.root.clone(),
-                source: std::io::Error::other("an earlier write failed; reopen the store so that recovery can run"),
+    pub fn record(&mut self, draft: EntryDraft, batches: Vec<RecordBatch>) -> Result<RecordedAction, StoreError> {
+        self.refuse_if_poisoned()?;
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(repeated) = batches.iter().find(|b| !seen.insert(&b.file)) {
+            return Err(StoreError::RepeatedFile {
+                name: repeated.file.to_string(),
             });
         }
         let mut sealed = Vec::with_capacity(batches.len());
@@ -134,8 +135,6 @@ impl Store {
             for record in &records {
                 tree.push(tlog::leaf_hash(&record.hash));
             }
-            self.line_counts
-                .insert(file.clone(), first_line - 1 + records.len() as u64);
             recorded.push(RecordedBatch {
                 file,
                 first_line,
@@ -143,6 +142,16 @@ impl Store {
                 merkle_root: tree.root(),
             });
         }
+        self.commit_entry(draft, recorded)
+    }
+
+    /// Appends `draft` with `outputs.records` describing `recorded`: the
+    /// step that makes appended records count.
+    pub(crate) fn commit_entry(
+        &mut self,
+        mut draft: EntryDraft,
+        recorded: Vec<RecordedBatch>,
+    ) -> Result<RecordedAction, StoreError> {
         let descriptions: Vec<Value> = recorded
             .iter()
             .map(|batch| {
@@ -162,10 +171,32 @@ impl Store {
                 return Err(error.into());
             }
         };
+        for batch in &recorded {
+            self.line_counts
+                .insert(batch.file.clone(), batch.first_line - 1 + batch.count);
+        }
         Ok(RecordedAction {
             entry,
             batches: recorded,
         })
+    }
+
+    pub(crate) fn refuse_if_poisoned(&self) -> Result<(), StoreError> {
+        if self.poisoned {
+            return Err(StoreError::Io {
+                path: self.root.clone(),
+                source: std::io::Error::other("an earlier write failed; reopen the store so that recovery can run"),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn poison(&mut self) {
+        self.poisoned = true;
+    }
+
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
     }
 }
 

@@ -1,0 +1,142 @@
+//! Streaming appends to one record file, for actions whose records do not
+//! fit in memory (ingesting a large file): records are sealed and written as
+//! they come, and count only once [`RecordStream::commit`] has appended the
+//! entry that accounts for them. [`RecordStream::abort`], or dropping the
+//! stream, cuts the file back to where it was.
+
+use crate::error::StoreError;
+use crate::record_file::RecordFile;
+use crate::writer::{RecordedAction, RecordedBatch, Store};
+use ledger::EntryDraft;
+use serde_json::Value;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// Records being appended to one file, not yet accounted for.
+#[derive(Debug)]
+pub struct RecordStream<'a> {
+    store: &'a mut Store,
+    file: RecordFile,
+    path: PathBuf,
+    writer: Option<BufWriter<File>>,
+    start_len: u64,
+    first_line: u64,
+    count: u64,
+    tree: tlog::TreeBuilder,
+    created: bool,
+    finished: bool,
+}
+
+impl Store {
+    /// Starts appending records to `file`.
+    pub fn stream(&mut self, file: RecordFile) -> Result<RecordStream<'_>, StoreError> {
+        self.refuse_if_poisoned()?;
+        let path = file.path(self.root());
+        let dir = path.parent().unwrap_or(self.root()).to_owned();
+        fs::create_dir_all(&dir).map_err(StoreError::io(&dir))?;
+        let created = !path.exists();
+        let handle = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(StoreError::io(&path))?;
+        let start_len = handle.metadata().map_err(StoreError::io(&path))?.len();
+        let first_line = self.line_count(&file) + 1;
+        Ok(RecordStream {
+            store: self,
+            file,
+            path,
+            writer: Some(BufWriter::with_capacity(1 << 20, handle)),
+            start_len,
+            first_line,
+            count: 0,
+            tree: tlog::TreeBuilder::new(),
+            created,
+            finished: false,
+        })
+    }
+}
+
+impl RecordStream<'_> {
+    /// Seals and writes one record.
+    pub fn push(&mut self, record: Value) -> Result<(), StoreError> {
+        let sealed = model::record::seal(record).map_err(|source| StoreError::Record {
+            file: self.file.to_string(),
+            index: self.count as usize,
+            source,
+        })?;
+        let writer = self.writer.as_mut().expect("open until commit or abort");
+        writer
+            .write_all(sealed.line.as_bytes())
+            .and_then(|()| writer.write_all(b"\n"))
+            .map_err(StoreError::io(&self.path))?;
+        self.tree.push(tlog::leaf_hash(&sealed.hash));
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Records written so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Flushes and fsyncs the records, then appends `draft` with
+    /// `outputs.records` describing them.
+    pub fn commit(mut self, draft: EntryDraft) -> Result<RecordedAction, StoreError> {
+        let writer = self.writer.take().expect("open until commit or abort");
+        let synced = writer
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|handle| handle.sync_data())
+            .and_then(|()| match (self.created, self.path.parent()) {
+                (true, Some(dir)) => File::open(dir).and_then(|d| d.sync_all()),
+                _ => Ok(()),
+            });
+        if let Err(source) = synced {
+            self.store.poison();
+            return Err(StoreError::Io {
+                path: self.path.clone(),
+                source,
+            });
+        }
+        let batch = RecordedBatch {
+            file: self.file.clone(),
+            first_line: self.first_line,
+            count: self.count,
+            merkle_root: self.tree.root(),
+        };
+        self.finished = true;
+        self.store.commit_entry(draft, vec![batch])
+    }
+
+    /// Cuts the file back to its length before this stream.
+    pub fn abort(mut self) -> Result<(), StoreError> {
+        self.truncate()
+    }
+
+    fn truncate(&mut self) -> Result<(), StoreError> {
+        if self.finished {
+            return Ok(());
+        }
+        self.writer.take();
+        let handle = OpenOptions::new()
+            .write(true)
+            .open(&self.path)
+            .map_err(StoreError::io(&self.path))?;
+        handle.set_len(self.start_len).map_err(StoreError::io(&self.path))?;
+        handle.sync_all().map_err(StoreError::io(&self.path))?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for RecordStream<'_> {
+    fn drop(&mut self) {
+        // Best effort: if this fails, the next writer to open the store
+        // quarantines the unaccounted lines and records it.
+        if self.truncate().is_err() {
+            self.store.poison();
+        }
+    }
+}

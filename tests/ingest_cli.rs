@@ -1,0 +1,195 @@
+//! `driftledger ingest`: each file all or nothing, the raw bytes archived,
+//! events appended with the entry that accounts for them, bad lines named
+//! by file:line and field, quarantine on request, duplicates refused.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+fn run(store: &Path, args: &[&str]) -> (u8, String, String) {
+    let mut argv = vec![
+        "driftledger".to_owned(),
+        "--store".to_owned(),
+        store.display().to_string(),
+    ];
+    argv.extend(args.iter().map(|a| (*a).to_owned()));
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = cli::run(argv, &mut stdout, &mut stderr);
+    let code = (0..=3).find(|c| code == std::process::ExitCode::from(*c)).unwrap();
+    (
+        code,
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    )
+}
+
+/// Every file of the store but `LOCK`, whose content is the last writer's
+/// pid (the lock is not store content).
+fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n != "LOCK") {
+                files.insert(
+                    path.strip_prefix(root).unwrap().display().to_string(),
+                    fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    files
+}
+
+const GOOD_CSV: &str =
+    "timestamp,entity,metric,value\n2026-11-21T10:00:00Z,web-1,cpu,0.5\n2026-11-21T12:01:00+02:00,web-1,cpu,0.7\n";
+const GOOD_JSONL: &str = "{\"timestamp\":\"2026-11-21T10:00:00Z\",\"entity\":\"web-1\",\"metric\":\"cpu\",\"value\":0.5}\n{\"timestamp\":\"2026-11-21T12:01:00+02:00\",\"entity\":\"web-1\",\"metric\":\"cpu\",\"value\":0.7}\n";
+const BAD_JSONL: &str = "{\"timestamp\":\"2026-11-21T10:00:00Z\",\"entity\":\"web-1\",\"metric\":\"cpu\",\"value\":0.5}\n{\"timestamp\":\"2026-11-21T10:00:00Z\",\"entity\":\"web-1\",\"metric\":\"cpu\",\"value\":\"abc\"}\n";
+
+fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    assert_eq!(run(&store, &["init"]).0, 0);
+    for (name, text) in [
+        ("good.csv", GOOD_CSV),
+        ("good.jsonl", GOOD_JSONL),
+        ("bad.jsonl", BAD_JSONL),
+    ] {
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    (dir, store)
+}
+
+#[test]
+fn a_good_file_is_archived_ingested_and_recorded() {
+    let (dir, store) = setup();
+    let csv = dir.path().join("good.csv");
+    let (code, stdout, stderr) = run(&store, &["--json", "ingest", "metric", csv.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report[0]["events"], 2);
+    let sha256 = model::digest::sha256_hex(GOOD_CSV.as_bytes());
+    assert_eq!(report[0]["raw_sha256"], sha256);
+    assert_eq!(
+        fs::read_to_string(store.join("raw/sha256").join(&sha256)).unwrap(),
+        GOOD_CSV
+    );
+
+    let events = fs::read_to_string(store.join("events/metric.jsonl")).unwrap();
+    let lines: Vec<&str> = events.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for line in &lines {
+        model::record::check_line(line).unwrap();
+    }
+    let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(
+        second["timestamp"], "2026-11-21T10:01:00.000Z",
+        "offsets are normalized to UTC"
+    );
+
+    let entry = ledger::reader::read_lines(&store, |_| true)
+        .unwrap()
+        .pop()
+        .unwrap()
+        .entry
+        .unwrap();
+    assert_eq!(entry.action, model::Action::EventsIngested);
+    assert_eq!(entry.inputs["raw_sha256"], sha256);
+    assert_eq!(entry.inputs["source"], "good.csv");
+    assert_eq!(entry.params["format"], "metric");
+    assert_eq!(entry.outputs["events"], 2);
+    assert_eq!(entry.outputs["records"][0]["count"], 2);
+    assert_eq!(run(&store, &["ledger", "verify"]).0, 0);
+
+    // The same events as JSONL give the same records (other raw bytes, so not a duplicate).
+    let jsonl = dir.path().join("good.jsonl");
+    assert_eq!(run(&store, &["ingest", "metric", jsonl.to_str().unwrap()]).0, 0);
+    let events = fs::read_to_string(store.join("events/metric.jsonl")).unwrap();
+    let lines: Vec<&str> = events.lines().collect();
+    assert_eq!(lines[0..2], lines[2..4]);
+}
+
+#[test]
+fn a_bad_line_names_file_line_and_field_and_writes_nothing() {
+    let (dir, store) = setup();
+    let before = snapshot(&store);
+    let bad = dir.path().join("bad.jsonl");
+    let (code, _, stderr) = run(&store, &["ingest", "metric", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "error: {}:2: field `value`: expected a finite number within the range of a 64-bit float, found \"abc\"",
+            bad.display()
+        )
+    );
+    assert_eq!(snapshot(&store), before);
+}
+
+#[test]
+fn quarantine_ingests_the_good_lines_and_records_the_bad() {
+    let (dir, store) = setup();
+    let bad = dir.path().join("bad.jsonl");
+    let (code, stdout, stderr) = run(
+        &store,
+        &["--json", "ingest", "metric", "--quarantine", bad.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (report[0]["events"].as_u64(), report[0]["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let quarantine = store.join(report[0]["quarantine"].as_str().unwrap());
+    let reasons = fs::read_to_string(&quarantine).unwrap();
+    let reason: serde_json::Value = serde_json::from_str(reasons.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (reason["line"].as_u64(), reason["field"].as_str()),
+        (Some(2), Some("value"))
+    );
+    let entry = ledger::reader::read_lines(&store, |_| true)
+        .unwrap()
+        .pop()
+        .unwrap()
+        .entry
+        .unwrap();
+    assert_eq!(
+        entry.outputs["quarantine_sha256"],
+        model::digest::sha256_hex(reasons.as_bytes())
+    );
+    assert_eq!(entry.outputs["rejected"], 1);
+    assert_eq!(entry.params["quarantine"], true);
+}
+
+#[test]
+fn the_same_bytes_are_refused_unless_allowed() {
+    let (dir, store) = setup();
+    let csv = dir.path().join("good.csv");
+    assert_eq!(run(&store, &["ingest", "metric", csv.to_str().unwrap()]).0, 0);
+    let before = snapshot(&store);
+    let (code, _, stderr) = run(&store, &["ingest", "metric", csv.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("were ingested before, at seq 1; pass --allow-duplicate"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&store), before);
+    assert_eq!(
+        run(
+            &store,
+            &["ingest", "metric", "--allow-duplicate", csv.to_str().unwrap()]
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        fs::read_to_string(store.join("events/metric.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        4
+    );
+}
