@@ -193,3 +193,29 @@ fn the_same_bytes_are_refused_unless_allowed() {
         4
     );
 }
+
+#[test]
+fn identities_go_to_their_own_registry() {
+    let (dir, store) = setup();
+    let identities = dir.path().join("identities.jsonl");
+    fs::write(
+        &identities,
+        "{\"identity_id\":\"6F1C2A52-58E4-4D43-9C0E-0C2D4A1E7B10\",\"name\":\"alice\",\"kind\":\"human\"}\n",
+    )
+    .unwrap();
+    assert_eq!(run(&store, &["ingest", "identity", identities.to_str().unwrap()]).0, 0);
+    let registry = fs::read_to_string(store.join("identities.jsonl")).unwrap();
+    let identity: serde_json::Value = serde_json::from_str(registry.trim()).unwrap();
+    assert_eq!(
+        identity["identity_id"], "6f1c2a52-58e4-4d43-9c0e-0c2d4a1e7b10",
+        "UUIDs are kept, lower-cased"
+    );
+    let entry = ledger::reader::read_lines(&store, |_| true)
+        .unwrap()
+        .pop()
+        .unwrap()
+        .entry
+        .unwrap();
+    assert_eq!(entry.action, model::Action::IdentitiesRegistered);
+    assert_eq!(entry.outputs["records"][0]["file"], "identities.jsonl");
+}

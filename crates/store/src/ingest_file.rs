@@ -1,6 +1,6 @@
 //! Ingesting one input file: the raw bytes archived, the events parsed and
-//! appended to `events/<format>.jsonl`, and one EVENTS_INGESTED entry, all
-//! or nothing.
+//! appended to `events/<format>.jsonl` (identities to `identities.jsonl`),
+//! and one EVENTS_INGESTED (IDENTITIES_REGISTERED) entry, all or nothing.
 //!
 //! A first pass parses and hashes the file without writing anything: by
 //! default one bad line ends the ingest with an error and the store is left
@@ -159,7 +159,8 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
     };
     let raw_path = store.root().join(&archived.relative_path);
     let archived_file = File::open(&raw_path).map_err(io(&raw_path))?;
-    let events_file = RecordFile::new(&format!("events/{}.jsonl", request.format)).map_err(IngestError::Store)?;
+    let (events_file, action) = destination(request.format);
+    let events_file = RecordFile::new(events_file).map_err(IngestError::Store)?;
     let mut stream = store.stream(events_file)?;
     // The lines refused here are exactly those pass 1 refused (same bytes,
     // same parser), already listed in the quarantine.
@@ -178,7 +179,7 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let draft = EntryDraft::new(Action::EventsIngested)
+    let draft = EntryDraft::new(action)
         .params(json!({
             "format": request.format.to_string(),
             "input_format": match input_format { InputFormat::Jsonl => "jsonl", InputFormat::Csv => "csv" },
@@ -207,11 +208,24 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
     })
 }
 
-/// The seq of an earlier EVENTS_INGESTED entry of the same raw bytes.
+/// Where a format's records go, and the action that records them:
+/// identities are a registry of their own (DESIGN: `identities.jsonl`,
+/// IDENTITIES_REGISTERED), every other format is events.
+fn destination(format: Format) -> (&'static str, Action) {
+    match format {
+        Format::Metric => ("events/metric.jsonl", Action::EventsIngested),
+        Format::Auth => ("events/auth.jsonl", Action::EventsIngested),
+        Format::Proxy => ("events/proxy.jsonl", Action::EventsIngested),
+        Format::Behavior => ("events/behavior.jsonl", Action::EventsIngested),
+        Format::Identity => ("identities.jsonl", Action::IdentitiesRegistered),
+    }
+}
+
+/// The seq of an earlier ingest of the same raw bytes.
 fn earlier_ingest(store: &Store, sha256: &str) -> Result<Option<u64>, StoreError> {
     for read in ledger::reader::read_lines(store.root(), |_| true)? {
         let Ok(entry) = read.entry else { continue };
-        if entry.action == Action::EventsIngested
+        if matches!(entry.action, Action::EventsIngested | Action::IdentitiesRegistered)
             && entry.inputs.get("raw_sha256").and_then(Value::as_str) == Some(sha256)
         {
             return Ok(Some(entry.seq));
