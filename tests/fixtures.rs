@@ -38,21 +38,7 @@ fn build_golden(root: &Path) {
 
 /// Every file under `root`, relative path → bytes, sorted.
 fn snapshot(root: &Path) -> Files {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                files.push((relative, fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
+    tests::snapshot_files(root, &[]).into_iter().collect()
 }
 
 fn write_snapshot(root: &Path, files: &[(String, Vec<u8>)]) {

@@ -2,7 +2,6 @@
 //! events appended with the entry that accounts for them, bad lines named
 //! by file:line and field, quarantine on request, duplicates refused.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -21,27 +20,6 @@ fn run(store: &Path, args: &[&str]) -> (u8, String, String) {
         String::from_utf8(stdout).unwrap(),
         String::from_utf8(stderr).unwrap(),
     )
-}
-
-/// Every file of the store but `LOCK`, whose content is the last writer's
-/// pid (the lock is not store content).
-fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.file_name().is_some_and(|n| n != "LOCK") {
-                files.insert(
-                    path.strip_prefix(root).unwrap().display().to_string(),
-                    fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
 }
 
 const GOOD_CSV: &str =
@@ -115,7 +93,8 @@ fn a_good_file_is_archived_ingested_and_recorded() {
 #[test]
 fn a_bad_line_names_file_line_and_field_and_writes_nothing() {
     let (dir, store) = setup();
-    let before = snapshot(&store);
+    // LOCK holds the last writer's pid: a lock, not store content.
+    let before = tests::snapshot_files(&store, &["LOCK"]);
     let bad = dir.path().join("bad.jsonl");
     let (code, _, stderr) = run(&store, &["ingest", "metric", bad.to_str().unwrap()]);
     assert_eq!(code, 2);
@@ -126,7 +105,7 @@ fn a_bad_line_names_file_line_and_field_and_writes_nothing() {
             bad.display()
         )
     );
-    assert_eq!(snapshot(&store), before);
+    assert_eq!(tests::snapshot_files(&store, &["LOCK"]), before);
 }
 
 #[test]
@@ -169,14 +148,14 @@ fn the_same_bytes_are_refused_unless_allowed() {
     let (dir, store) = setup();
     let csv = dir.path().join("good.csv");
     assert_eq!(run(&store, &["ingest", "metric", csv.to_str().unwrap()]).0, 0);
-    let before = snapshot(&store);
+    let before = tests::snapshot_files(&store, &["LOCK"]);
     let (code, _, stderr) = run(&store, &["ingest", "metric", csv.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("were ingested before, at seq 1; pass --allow-duplicate"),
         "{stderr}"
     );
-    assert_eq!(snapshot(&store), before);
+    assert_eq!(tests::snapshot_files(&store, &["LOCK"]), before);
     assert_eq!(
         run(
             &store,

@@ -7,6 +7,7 @@ use ed25519_dalek::SigningKey;
 use ledger::{Clock, EntryDraft, InitOptions, Ledger};
 use model::{Action, Timestamp};
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// A fixed Ed25519 key for tests only: its seed is SHA-256 of
@@ -96,4 +97,27 @@ pub fn build_campaign_store(root: &Path, n_entries: u64) -> Ledger {
     }
     ledger.sign_checkpoint().expect("final checkpoint");
     ledger
+}
+
+/// Every file under `root` but those named in `skip` (matched on the file
+/// name), by path relative to `root`, with its bytes.
+pub fn snapshot_files(root: &Path, skip: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path.file_name().is_some_and(|n| skip.iter().any(|s| n == *s)) {
+                let relative = path
+                    .strip_prefix(root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(relative, std::fs::read(&path).expect("readable file"));
+            }
+        }
+    }
+    files
 }

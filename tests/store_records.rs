@@ -38,26 +38,6 @@ fn last_entry(root: &Path) -> model::LedgerEntry {
         .unwrap()
 }
 
-/// Every byte of every file under `root`, by relative path.
-fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(root).unwrap().display().to_string(),
-                    fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
-}
-
 #[test]
 fn records_and_their_entry_are_written_together() {
     let dir = tempfile::tempdir().unwrap();
@@ -103,7 +83,7 @@ fn a_bad_record_writes_nothing() {
     store
         .record(EntryDraft::new(Action::EventsIngested), vec![batch(2)])
         .unwrap();
-    let before = snapshot(dir.path());
+    let before = tests::snapshot_files(dir.path(), &[]);
     let bad = RecordBatch {
         file: RecordFile::new("baselines.jsonl").unwrap(),
         records: vec![json!({"ok": 1}), json!([1, 2])],
@@ -126,7 +106,7 @@ fn a_bad_record_writes_nothing() {
     stream.push(json!({"value": 1})).unwrap();
     drop(stream);
     drop(store);
-    assert_eq!(snapshot(dir.path()), before);
+    assert_eq!(tests::snapshot_files(dir.path(), &[]), before);
 }
 
 #[test]
