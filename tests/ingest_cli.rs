@@ -198,3 +198,29 @@ fn identities_go_to_their_own_registry() {
     assert_eq!(entry.action, model::Action::IdentitiesRegistered);
     assert_eq!(entry.outputs["records"][0]["file"], "identities.jsonl");
 }
+
+#[test]
+fn the_input_format_comes_from_the_name_or_the_flag() {
+    let (dir, store) = setup();
+    let export = dir.path().join("export.txt");
+    fs::write(&export, GOOD_CSV).unwrap();
+    let (code, _, stderr) = run(&store, &["ingest", "metric", export.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot tell JSONL from CSV by the file name"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(
+        &store,
+        &["ingest", "metric", "--input-format", "csv", export.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let entry = ledger::reader::read_lines(&store, |_| true)
+        .unwrap()
+        .pop()
+        .unwrap()
+        .entry
+        .unwrap();
+    assert_eq!(entry.params["input_format"], "csv");
+    assert_eq!(entry.outputs["events"], 2);
+}

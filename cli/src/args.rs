@@ -41,7 +41,8 @@ pub enum Command {
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Ingest input files: archive each raw file, parse it, append its events to
-    /// events/<format>.jsonl and record one EVENTS_INGESTED entry per file.
+    /// events/<format>.jsonl (identities to identities.jsonl) and record one
+    /// EVENTS_INGESTED (IDENTITIES_REGISTERED) entry per file.
     ///
     /// Each file is all or nothing: by default one bad line stops that file with an error
     /// naming file:line, field, expected and found, and nothing of it is written. With
