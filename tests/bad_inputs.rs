@@ -6,7 +6,7 @@
 //! `UPDATE_FIXTURES=1 cargo test -p tests --test main bad_inputs`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What ingesting a case must do.
 enum Expect {
@@ -187,29 +187,6 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<u8>, Expect)> {
     ]
 }
 
-fn ingest(store: &Path, format: &str, file: &Path) -> (u8, String, String) {
-    let argv: Vec<String> = [
-        "driftledger",
-        "--store",
-        &store.display().to_string(),
-        "--json",
-        "ingest",
-        format,
-        &file.display().to_string(),
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let code = cli::run(argv, &mut stdout, &mut stderr);
-    let code = (0..=3).find(|c| code == std::process::ExitCode::from(*c)).unwrap();
-    (
-        code,
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
-
 #[test]
 fn every_bad_input_gets_its_exact_outcome() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/bad");
@@ -236,7 +213,8 @@ fn every_bad_input_gets_its_exact_outcome() {
         );
         let store = scratch.path().join(format!("store-{index}"));
         drop(tests::init_test_store(&store));
-        let (code, stdout, stderr) = ingest(&store, format, &path);
+        let tests::CliRun { code, stdout, stderr } =
+            tests::run_cli(&store, &["--json", "ingest", format, &path.display().to_string()]);
         let outcome = match expect {
             Expect::Events(n) => {
                 let report: Option<serde_json::Value> = serde_json::from_str(&stdout).ok();

@@ -7,34 +7,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-struct Run {
-    code: u8,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(store: &Path, args: &[&str]) -> Run {
-    let mut argv = vec![
-        "driftledger".to_owned(),
-        "--store".to_owned(),
-        store.display().to_string(),
-    ];
-    argv.extend(args.iter().map(|a| (*a).to_owned()));
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let code = cli::run(argv, &mut stdout, &mut stderr);
-    let code = if code == std::process::ExitCode::SUCCESS {
-        0
-    } else {
-        (1..=3)
-            .find(|c| code == std::process::ExitCode::from(*c))
-            .expect("exit code in 1..=3")
-    };
-    Run {
-        code,
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
+use tests::run_cli as run;
 
 fn ok(store: &Path, args: &[&str]) -> String {
     let result = run(store, args);

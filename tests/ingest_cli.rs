@@ -3,24 +3,8 @@
 //! by file:line and field, quarantine on request, duplicates refused.
 
 use std::fs;
-use std::path::Path;
 
-fn run(store: &Path, args: &[&str]) -> (u8, String, String) {
-    let mut argv = vec![
-        "driftledger".to_owned(),
-        "--store".to_owned(),
-        store.display().to_string(),
-    ];
-    argv.extend(args.iter().map(|a| (*a).to_owned()));
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let code = cli::run(argv, &mut stdout, &mut stderr);
-    let code = (0..=3).find(|c| code == std::process::ExitCode::from(*c)).unwrap();
-    (
-        code,
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
+use tests::{CliRun, last_entry, run_cli as run};
 
 const GOOD_CSV: &str =
     "timestamp,entity,metric,value\n2026-11-21T10:00:00Z,web-1,cpu,0.5\n2026-11-21T12:01:00+02:00,web-1,cpu,0.7\n";
@@ -30,7 +14,7 @@ const BAD_JSONL: &str = "{\"timestamp\":\"2026-11-21T10:00:00Z\",\"entity\":\"we
 fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    assert_eq!(run(&store, &["init"]).0, 0);
+    assert_eq!(run(&store, &["init"]).code, 0);
     for (name, text) in [
         ("good.csv", GOOD_CSV),
         ("good.jsonl", GOOD_JSONL),
@@ -45,7 +29,7 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
 fn a_good_file_is_archived_ingested_and_recorded() {
     let (dir, store) = setup();
     let csv = dir.path().join("good.csv");
-    let (code, stdout, stderr) = run(&store, &["--json", "ingest", "metric", csv.to_str().unwrap()]);
+    let CliRun { code, stdout, stderr } = run(&store, &["--json", "ingest", "metric", csv.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report[0]["events"], 2);
@@ -68,23 +52,18 @@ fn a_good_file_is_archived_ingested_and_recorded() {
         "offsets are normalized to UTC"
     );
 
-    let entry = ledger::reader::read_lines(&store, |_| true)
-        .unwrap()
-        .pop()
-        .unwrap()
-        .entry
-        .unwrap();
+    let entry = last_entry(&store);
     assert_eq!(entry.action, model::Action::EventsIngested);
     assert_eq!(entry.inputs["raw_sha256"], sha256);
     assert_eq!(entry.inputs["source"], "good.csv");
     assert_eq!(entry.params["format"], "metric");
     assert_eq!(entry.outputs["events"], 2);
     assert_eq!(entry.outputs["records"][0]["count"], 2);
-    assert_eq!(run(&store, &["ledger", "verify"]).0, 0);
+    assert_eq!(run(&store, &["ledger", "verify"]).code, 0);
 
     // The same events as JSONL give the same records (other raw bytes, so not a duplicate).
     let jsonl = dir.path().join("good.jsonl");
-    assert_eq!(run(&store, &["ingest", "metric", jsonl.to_str().unwrap()]).0, 0);
+    assert_eq!(run(&store, &["ingest", "metric", jsonl.to_str().unwrap()]).code, 0);
     let events = fs::read_to_string(store.join("events/metric.jsonl")).unwrap();
     let lines: Vec<&str> = events.lines().collect();
     assert_eq!(lines[0..2], lines[2..4]);
@@ -96,7 +75,7 @@ fn a_bad_line_names_file_line_and_field_and_writes_nothing() {
     // LOCK holds the last writer's pid: a lock, not store content.
     let before = tests::snapshot_files(&store, &["LOCK"]);
     let bad = dir.path().join("bad.jsonl");
-    let (code, _, stderr) = run(&store, &["ingest", "metric", bad.to_str().unwrap()]);
+    let CliRun { code, stderr, .. } = run(&store, &["ingest", "metric", bad.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert_eq!(
         stderr.trim(),
@@ -112,7 +91,7 @@ fn a_bad_line_names_file_line_and_field_and_writes_nothing() {
 fn quarantine_ingests_the_good_lines_and_records_the_bad() {
     let (dir, store) = setup();
     let bad = dir.path().join("bad.jsonl");
-    let (code, stdout, stderr) = run(
+    let CliRun { code, stdout, stderr } = run(
         &store,
         &["--json", "ingest", "metric", "--quarantine", bad.to_str().unwrap()],
     );
@@ -129,12 +108,7 @@ fn quarantine_ingests_the_good_lines_and_records_the_bad() {
         (reason["line"].as_u64(), reason["field"].as_str()),
         (Some(2), Some("value"))
     );
-    let entry = ledger::reader::read_lines(&store, |_| true)
-        .unwrap()
-        .pop()
-        .unwrap()
-        .entry
-        .unwrap();
+    let entry = last_entry(&store);
     assert_eq!(
         entry.outputs["quarantine_sha256"],
         model::digest::sha256_hex(reasons.as_bytes())
@@ -147,9 +121,9 @@ fn quarantine_ingests_the_good_lines_and_records_the_bad() {
 fn the_same_bytes_are_refused_unless_allowed() {
     let (dir, store) = setup();
     let csv = dir.path().join("good.csv");
-    assert_eq!(run(&store, &["ingest", "metric", csv.to_str().unwrap()]).0, 0);
+    assert_eq!(run(&store, &["ingest", "metric", csv.to_str().unwrap()]).code, 0);
     let before = tests::snapshot_files(&store, &["LOCK"]);
-    let (code, _, stderr) = run(&store, &["ingest", "metric", csv.to_str().unwrap()]);
+    let CliRun { code, stderr, .. } = run(&store, &["ingest", "metric", csv.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("were ingested before, at seq 1; pass --allow-duplicate"),
@@ -161,7 +135,7 @@ fn the_same_bytes_are_refused_unless_allowed() {
             &store,
             &["ingest", "metric", "--allow-duplicate", csv.to_str().unwrap()]
         )
-        .0,
+        .code,
         0
     );
     assert_eq!(
@@ -182,19 +156,17 @@ fn identities_go_to_their_own_registry() {
         "{\"identity_id\":\"6F1C2A52-58E4-4D43-9C0E-0C2D4A1E7B10\",\"name\":\"alice\",\"kind\":\"human\"}\n",
     )
     .unwrap();
-    assert_eq!(run(&store, &["ingest", "identity", identities.to_str().unwrap()]).0, 0);
+    assert_eq!(
+        run(&store, &["ingest", "identity", identities.to_str().unwrap()]).code,
+        0
+    );
     let registry = fs::read_to_string(store.join("identities.jsonl")).unwrap();
     let identity: serde_json::Value = serde_json::from_str(registry.trim()).unwrap();
     assert_eq!(
         identity["identity_id"], "6f1c2a52-58e4-4d43-9c0e-0c2d4a1e7b10",
         "UUIDs are kept, lower-cased"
     );
-    let entry = ledger::reader::read_lines(&store, |_| true)
-        .unwrap()
-        .pop()
-        .unwrap()
-        .entry
-        .unwrap();
+    let entry = last_entry(&store);
     assert_eq!(entry.action, model::Action::IdentitiesRegistered);
     assert_eq!(entry.outputs["records"][0]["file"], "identities.jsonl");
 }
@@ -204,23 +176,18 @@ fn the_input_format_comes_from_the_name_or_the_flag() {
     let (dir, store) = setup();
     let export = dir.path().join("export.txt");
     fs::write(&export, GOOD_CSV).unwrap();
-    let (code, _, stderr) = run(&store, &["ingest", "metric", export.to_str().unwrap()]);
+    let CliRun { code, stderr, .. } = run(&store, &["ingest", "metric", export.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("cannot tell JSONL from CSV by the file name"),
         "{stderr}"
     );
-    let (code, _, stderr) = run(
+    let CliRun { code, stderr, .. } = run(
         &store,
         &["ingest", "metric", "--input-format", "csv", export.to_str().unwrap()],
     );
     assert_eq!(code, 0, "{stderr}");
-    let entry = ledger::reader::read_lines(&store, |_| true)
-        .unwrap()
-        .pop()
-        .unwrap()
-        .entry
-        .unwrap();
+    let entry = last_entry(&store);
     assert_eq!(entry.params["input_format"], "csv");
     assert_eq!(entry.outputs["events"], 2);
 }

@@ -121,3 +121,40 @@ pub fn snapshot_files(root: &Path, skip: &[&str]) -> BTreeMap<String, Vec<u8>> {
     }
     files
 }
+
+/// What a command line printed and how it exited.
+#[derive(Debug)]
+pub struct CliRun {
+    /// The exit code.
+    pub code: u8,
+    /// What went to standard output.
+    pub stdout: String,
+    /// What went to standard error.
+    pub stderr: String,
+}
+
+/// Runs `driftledger --store STORE ARGS...` in-process.
+pub fn run_cli(store: &Path, args: &[&str]) -> CliRun {
+    let mut argv = vec![
+        "driftledger".to_owned(),
+        "--store".to_owned(),
+        store.display().to_string(),
+    ];
+    argv.extend(args.iter().map(|a| (*a).to_owned()));
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = cli::run(argv, &mut stdout, &mut stderr);
+    let code = (0..=3)
+        .find(|c| code == std::process::ExitCode::from(*c))
+        .expect("exit code in 0..=3");
+    CliRun {
+        code,
+        stdout: String::from_utf8(stdout).expect("UTF-8 output"),
+        stderr: String::from_utf8(stderr).expect("UTF-8 output"),
+    }
+}
+
+/// The newest entry of the ledger at `root`.
+pub fn last_entry(root: &Path) -> model::LedgerEntry {
+    let mut lines = ledger::reader::read_lines(root, |_| true).expect("readable ledger");
+    lines.pop().expect("a ledger entry").entry.expect("a parseable entry")
+}

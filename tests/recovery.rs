@@ -6,14 +6,7 @@ use model::Action;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 
-fn last_entry(root: &std::path::Path) -> model::LedgerEntry {
-    ledger::reader::read_lines(root, |_| true)
-        .unwrap()
-        .pop()
-        .unwrap()
-        .entry
-        .unwrap()
-}
+use tests::last_entry;
 
 #[test]
 fn torn_tail_is_quarantined_and_recorded() {

@@ -29,14 +29,7 @@ fn init(root: &Path) -> Store {
     Store::open(root, WriterOptions::default()).unwrap()
 }
 
-fn last_entry(root: &Path) -> model::LedgerEntry {
-    ledger::reader::read_lines(root, |_| true)
-        .unwrap()
-        .pop()
-        .unwrap()
-        .entry
-        .unwrap()
-}
+use tests::last_entry;
 
 #[test]
 fn records_and_their_entry_are_written_together() {
