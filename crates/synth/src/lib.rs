@@ -1,0 +1,2 @@
+//! Deterministic generators of realistic, labelled input data.
+#![deny(missing_docs)]
