@@ -120,7 +120,7 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<u8>, Expect)> {
             "metric",
             b"timestamp,entity,metric,value,colour\n2026-11-21T10:00:00Z,web-1,cpu,1,red\n".to_vec(),
             Refused(
-                "1: field `colour`: expected only columns of the metric format (timestamp, entity, metric, value), found an unknown column",
+                "1: field `colour`: expected only columns of the metric format (timestamp, entity, metric, value, label), found an unknown column",
             ),
         ),
         (
@@ -128,7 +128,7 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<u8>, Expect)> {
             "metric",
             jsonl(&[&metric(r#""value":1,"colour":"red""#)]),
             Refused(
-                "1: field `colour`: expected only fields of the metric format (timestamp, entity, metric, value), found an unknown field",
+                "1: field `colour`: expected only fields of the metric format (timestamp, entity, metric, value, label), found an unknown field",
             ),
         ),
         (

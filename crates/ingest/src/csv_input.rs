@@ -10,7 +10,6 @@
 
 use crate::fields::{Cell, Fields, LineError};
 use crate::{Format, ParseOptions, ParsedEvent};
-use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Read};
 
@@ -86,7 +85,7 @@ impl<R: Read> CsvRows<R> {
         Ok(names)
     }
 
-    fn read_row(&self, header: &[String], line: u64) -> Result<Value, LineError> {
+    fn read_row(&self, header: &[String], line: u64) -> Result<crate::normalize::Normalized, LineError> {
         if self.record.len() != header.len() {
             return Err(LineError::new(
                 line,
@@ -154,7 +153,11 @@ impl<R: Read> Iterator for CsvRows<R> {
                     };
                     let result = self.read_row(&header, line);
                     self.header = Some(header);
-                    return Some(result.map(|record| ParsedEvent { line, record }));
+                    return Some(result.map(|n| ParsedEvent {
+                        line,
+                        record: n.record,
+                        sealed: n.sealed,
+                    }));
                 }
             }
         }

@@ -50,7 +50,7 @@ impl Format {
     /// Every field (JSONL key, CSV column) of the format, required ones first.
     pub fn fields(self) -> &'static [&'static str] {
         match self {
-            Format::Metric => &["timestamp", "entity", "metric", "value"],
+            Format::Metric => &["timestamp", "entity", "metric", "value", "label"],
             Format::Auth => &[
                 "timestamp",
                 "user_id",
@@ -75,6 +75,7 @@ impl Format {
                 "responsesize",
                 "useragent",
                 "category",
+                "label",
             ],
             Format::Behavior => &[
                 "event_id",

@@ -57,17 +57,9 @@ impl<R: BufRead> Iterator for JsonlLines<R> {
                 }
                 Ok(_) => {
                     self.n_lines = line;
-                    let mut bytes = self.buffer.as_slice();
-                    bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-                    bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-                    if line == 1 {
-                        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                    if let Some(result) = parse_jsonl_line(self.format, line, &self.buffer, &self.options) {
+                        return Some(result);
                     }
-                    if bytes.iter().all(|b| matches!(b, b' ' | b'\t')) {
-                        continue;
-                    }
-                    let result = parse_line(self.format, line, bytes, &self.options);
-                    return Some(result.map(|record| ParsedEvent { line, record }));
                 }
             }
         }
@@ -75,7 +67,38 @@ impl<R: BufRead> Iterator for JsonlLines<R> {
     }
 }
 
-fn parse_line(format: Format, line: u64, bytes: &[u8], options: &ParseOptions) -> Result<Value, LineError> {
+/// Parses line number `line` of a JSON Lines input (its bytes, with or
+/// without the `\n`); `None` for a blank line. For callers that split the
+/// input themselves, e.g. to parse chunks of lines on several cores; the
+/// result is exactly what [`crate::parse_lines`] yields for that line.
+pub fn parse_jsonl_line(
+    format: Format,
+    line: u64,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Option<Result<ParsedEvent, LineError>> {
+    let mut bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    if line == 1 {
+        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    }
+    if bytes.iter().all(|b| matches!(b, b' ' | b'\t')) {
+        return None;
+    }
+    let result = parse_line(format, line, bytes, options);
+    Some(result.map(|n| ParsedEvent {
+        line,
+        record: n.record,
+        sealed: n.sealed,
+    }))
+}
+
+fn parse_line(
+    format: Format,
+    line: u64,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Result<crate::normalize::Normalized, LineError> {
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         return Err(LineError::new(
             line,

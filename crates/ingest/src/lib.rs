@@ -55,6 +55,7 @@ mod options;
 
 pub use fields::LineError;
 pub use format::{Format, InputFormat, UnknownFormat};
+pub use jsonl::parse_jsonl_line;
 pub use options::ParseOptions;
 
 use std::io::BufRead;
@@ -66,6 +67,8 @@ pub struct ParsedEvent {
     pub line: u64,
     /// The normalized event, serialized from its [`model::event`] type.
     pub record: serde_json::Value,
+    /// The record as stored: its canonical line with `hash`, and the hash.
+    pub sealed: model::record::SealedRecord,
 }
 
 /// Parses `reader` as `input`-encoded events of `format`, one result per

@@ -5,28 +5,35 @@ use crate::fields::{self, Cell, Fields, LineError, Mismatch};
 use crate::{Format, ParseOptions};
 use model::CanonicalError;
 use model::event::{AuthEvent, BehaviorEvent, Identity, MetricEvent, ProxyAction, ProxyEvent};
+use model::record::{RecordError, SealedRecord};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+/// A normalized event: its record and the stored line it seals into.
+pub(crate) struct Normalized {
+    pub record: Value,
+    pub sealed: SealedRecord,
+}
 
 /// Builds the normalized event of `format` from the fields of one line.
-pub(crate) fn normalize(format: Format, mut fields: Fields, options: &ParseOptions) -> Result<Value, LineError> {
+pub(crate) fn normalize(format: Format, mut fields: Fields, options: &ParseOptions) -> Result<Normalized, LineError> {
     let line = fields.line();
     fields.refuse_unknown(format.fields(), format.name())?;
     let ts = |cell: Cell| fields::timestamp(cell, options.assume_utc);
     match format {
         Format::Metric => {
-            let mut event = MetricEvent {
+            let event = MetricEvent {
                 id: String::new(),
                 timestamp: fields.required("timestamp", ts)?,
                 entity: fields.required("entity", fields::string)?,
                 metric: fields.required("metric", fields::string)?,
                 value: fields.required("value", fields::float)?,
+                label: fields.optional("label", fields::string)?,
             };
-            event.id = content_id(format, &event, line)?;
-            to_record(&event, line)
+            with_content_id(format, &event, line)
         }
         Format::Auth => {
-            let mut event = AuthEvent {
+            let event = AuthEvent {
                 id: String::new(),
                 timestamp: fields.required("timestamp", ts)?,
                 user_id: fields.required("user_id", fields::string)?,
@@ -39,11 +46,10 @@ pub(crate) fn normalize(format: Format, mut fields: Fields, options: &ParseOptio
                 is_attack: fields.optional("is_attack", fields::boolean)?,
                 attack_type: fields.optional("attack_type", fields::string)?,
             };
-            event.id = content_id(format, &event, line)?;
-            to_record(&event, line)
+            with_content_id(format, &event, line)
         }
         Format::Proxy => {
-            let mut event = ProxyEvent {
+            let event = ProxyEvent {
                 id: String::new(),
                 time: fields.required("time", ts)?,
                 clientip: fields.required("clientip", fields::string)?,
@@ -56,11 +62,11 @@ pub(crate) fn normalize(format: Format, mut fields: Fields, options: &ParseOptio
                 responsesize: fields.optional("responsesize", fields::byte_count)?,
                 useragent: fields.optional("useragent", fields::string)?,
                 category: fields.optional("category", fields::string)?,
+                label: fields.optional("label", fields::string)?,
             };
-            event.id = content_id(format, &event, line)?;
-            to_record(&event, line)
+            with_content_id(format, &event, line)
         }
-        Format::Behavior => to_record(
+        Format::Behavior => sealed(
             &BehaviorEvent {
                 event_id: fields.required("event_id", fields::uuid)?,
                 identity_id: fields.required("identity_id", fields::uuid)?,
@@ -71,7 +77,7 @@ pub(crate) fn normalize(format: Format, mut fields: Fields, options: &ParseOptio
             },
             line,
         ),
-        Format::Identity => to_record(
+        Format::Identity => sealed(
             &Identity {
                 identity_id: fields.required("identity_id", fields::uuid)?,
                 name: fields.required("name", fields::string)?,
@@ -83,34 +89,54 @@ pub(crate) fn normalize(format: Format, mut fields: Fields, options: &ParseOptio
     }
 }
 
-/// The event's id: UUIDv5 of `"<format>-event"` and the canonical bytes of
-/// the event without `id`.
-fn content_id<T: Serialize>(format: Format, event: &T, line: u64) -> Result<String, LineError> {
-    let mut value = serde_json::to_value(event).map_err(|e| not_canonical(line, None, e.to_string()))?;
-    if let Value::Object(members) = &mut value {
-        members.remove("id");
-    }
-    let bytes = canonical_bytes(&value, line)?;
-    Ok(model::id::artifact_id(&format!("{}-event", format.name()), bytes.as_bytes()).to_string())
-}
-
-/// The record as stored: the model type, serialized, with a canonical form.
-fn to_record<T: Serialize>(event: &T, line: u64) -> Result<Value, LineError> {
-    let value = serde_json::to_value(event).map_err(|e| not_canonical(line, None, e.to_string()))?;
-    canonical_bytes(&value, line)?;
-    Ok(value)
-}
-
-fn canonical_bytes(value: &Value, line: u64) -> Result<String, LineError> {
-    model::canonical::to_canonical_string(value).map_err(|error| {
-        let field = match &error {
-            CanonicalError::InexactInteger { path, .. } | CanonicalError::UnsafeInteger { path, .. } => {
-                Some(path.trim_start_matches('/').replace('/', "."))
-            }
-            _ => None,
-        };
-        not_canonical(line, field.as_deref(), error.to_string())
+/// The event with its id, the UUIDv5 of `"<format>-event"` and the canonical
+/// bytes of the event without `id`, sealed. `event.id` is a placeholder.
+fn with_content_id<T: Serialize>(format: Format, event: &T, line: u64) -> Result<Normalized, LineError> {
+    let mut members = object(event, line)?;
+    members.remove("id");
+    let content = model::canonical::object_with_members(&members, &[]).map_err(|e| canonical_error(line, e))?;
+    let id = model::id::artifact_id(&format!("{}-event", format.name()), content.as_bytes()).to_string();
+    let sealed = model::record::seal_members(&members, &[("id", &id)]).map_err(|e| record_error(line, e))?;
+    members.insert("id".to_owned(), Value::String(id));
+    Ok(Normalized {
+        record: Value::Object(members),
+        sealed,
     })
+}
+
+/// The event as stored, sealed.
+fn sealed<T: Serialize>(event: &T, line: u64) -> Result<Normalized, LineError> {
+    let members = object(event, line)?;
+    let sealed = model::record::seal_members(&members, &[]).map_err(|e| record_error(line, e))?;
+    Ok(Normalized {
+        record: Value::Object(members),
+        sealed,
+    })
+}
+
+fn object<T: Serialize>(event: &T, line: u64) -> Result<Map<String, Value>, LineError> {
+    match serde_json::to_value(event) {
+        Ok(Value::Object(members)) => Ok(members),
+        Ok(_) => Err(not_canonical(line, None, "a value that is not an object".to_owned())),
+        Err(e) => Err(not_canonical(line, None, e.to_string())),
+    }
+}
+
+fn record_error(line: u64, error: RecordError) -> LineError {
+    match error {
+        RecordError::Canonical(error) => canonical_error(line, error),
+        other => not_canonical(line, None, other.to_string()),
+    }
+}
+
+fn canonical_error(line: u64, error: CanonicalError) -> LineError {
+    let field = match &error {
+        CanonicalError::InexactInteger { path, .. } | CanonicalError::UnsafeInteger { path, .. } => {
+            Some(path.trim_start_matches('/').replace('/', "."))
+        }
+        _ => None,
+    };
+    not_canonical(line, field.as_deref(), error.to_string())
 }
 
 fn not_canonical(line: u64, field: Option<&str>, found: String) -> LineError {

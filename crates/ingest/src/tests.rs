@@ -148,7 +148,7 @@ fn jsonl_refusals() {
         vec![err(
             1,
             Some("host"),
-            "only fields of the metric format (timestamp, entity, metric, value)",
+            "only fields of the metric format (timestamp, entity, metric, value, label)",
             "an unknown field",
         )],
     );
@@ -398,7 +398,7 @@ fn csv_rows() {
         vec![err(
             1,
             Some("host"),
-            "only columns of the metric format (timestamp, entity, metric, value)",
+            "only columns of the metric format (timestamp, entity, metric, value, label)",
             "an unknown column",
         )],
     );

@@ -1,8 +1,9 @@
 //! RFC 8785 canonical JSON: the single place where values become stored bytes.
 //!
-//! Serialization is delegated to `serde_json_canonicalizer`, whose output is
-//! checked against the RFC's published vectors in this crate's tests. RFC
-//! 8785 reads every number as an IEEE double, so two rules come on top:
+//! The writer is [`writer`]'s, checked against the RFC's published vectors in
+//! this crate's tests and against `serde_json_canonicalizer` by property
+//! tests. RFC 8785 reads every number as an IEEE double, so two rules come on
+//! top:
 //!
 //! - always: an integer a double cannot hold exactly is refused, never
 //!   silently rounded ([`canonicalize_value`], [`canonicalize_text`]);
@@ -14,8 +15,10 @@
 //!   large (seeds, nanosecond times, byte totals) are stored as decimal
 //!   strings instead.
 
+mod writer;
+
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The largest integer magnitude every IEEE double consumer reads back exactly.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
@@ -68,18 +71,37 @@ enum NumberRule {
 /// interoperability rule of this module's documentation.
 pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
     let value = serde_json::to_value(value).map_err(|e| CanonicalError::NotJson(e.to_string()))?;
-    check_numbers(&value, NumberRule::Interoperable, &mut String::new())?;
+    check_numbers(&value, NumberRule::Interoperable)?;
     serialize(&value)
+}
+
+/// The canonical bytes of the stored object `members` with the string
+/// members `extra` added (their keys must not already be in `members`),
+/// under the same rule as [`to_canonical_string`]; for records, which are
+/// written with and without their `id` and `hash`.
+pub fn object_with_members(members: &Map<String, Value>, extra: &[(&str, &str)]) -> Result<String, CanonicalError> {
+    members
+        .iter()
+        .try_for_each(|(key, item)| check_numbers_below(item, NumberRule::Interoperable).map_err(|e| e.under(key)))?;
+    let mut out = String::with_capacity(256);
+    writer::write_object(&mut out, members, extra).ok_or_else(not_finite)?;
+    Ok(out)
 }
 
 /// Canonical RFC 8785 bytes of a JSON value.
 pub fn canonicalize_value(value: &Value) -> Result<String, CanonicalError> {
-    check_numbers(value, NumberRule::ExactDouble, &mut String::new())?;
+    check_numbers(value, NumberRule::ExactDouble)?;
     serialize(value)
 }
 
 fn serialize(value: &Value) -> Result<String, CanonicalError> {
-    serde_json_canonicalizer::to_string(value).map_err(|e| CanonicalError::NotJson(e.to_string()))
+    let mut out = String::with_capacity(256);
+    writer::write_value(&mut out, value).ok_or_else(not_finite)?;
+    Ok(out)
+}
+
+fn not_finite() -> CanonicalError {
+    CanonicalError::NotJson("a number that is not finite".to_owned())
 }
 
 /// Parses `text` as JSON and returns its canonical form. A text is canonical
@@ -97,22 +119,16 @@ pub fn is_canonical(text: &str) -> bool {
 /// Checks the members of an object named `name` under the rule for stored
 /// values; used by types that serialize themselves without first building a
 /// [`Value`] (which would copy every member).
-pub(crate) fn check_object(name: &str, members: &serde_json::Map<String, Value>) -> Result<(), CanonicalError> {
-    let mut path = format!("/{name}");
+pub(crate) fn check_object(name: &str, members: &Map<String, Value>) -> Result<(), CanonicalError> {
     members.iter().try_for_each(|(key, item)| {
-        let len = path.len();
-        path.push('/');
-        path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-        let result = check_numbers(item, NumberRule::Interoperable, &mut path);
-        path.truncate(len);
-        result
+        check_numbers_below(item, NumberRule::Interoperable).map_err(|e| e.under(key).under(name))
     })
 }
 
 /// Canonical bytes of a value whose numbers the caller has already checked
 /// with [`check_object`] (and whose own integer fields are in range).
 pub(crate) fn to_canonical_string_prechecked<T: Serialize>(value: &T) -> Result<String, CanonicalError> {
-    serde_json_canonicalizer::to_string(value).map_err(|e| CanonicalError::NotJson(e.to_string()))
+    serialize(&serde_json::to_value(value).map_err(|e| CanonicalError::NotJson(e.to_string()))?)
 }
 
 /// How an integer literal reads back as an IEEE double, when that differs
@@ -129,10 +145,22 @@ fn reads_back_differently(integer: i128) -> Option<String> {
     (spelled != integer.to_string()).then_some(spelled)
 }
 
-fn check_numbers(value: &Value, rule: NumberRule, path: &mut String) -> Result<(), CanonicalError> {
+/// Checks every number of `value` under `rule`; a failure's path is a JSON
+/// pointer (`/` for the value itself).
+fn check_numbers(value: &Value, rule: NumberRule) -> Result<(), CanonicalError> {
+    check_numbers_below(value, rule).map_err(|mut error| {
+        if let CanonicalError::InexactInteger { path, .. } | CanonicalError::UnsafeInteger { path, .. } = &mut error
+            && path.is_empty()
+        {
+            path.push('/');
+        }
+        error
+    })
+}
+
+fn check_numbers_below(value: &Value, rule: NumberRule) -> Result<(), CanonicalError> {
     match value {
         Value::Number(number) => {
-            let at = || if path.is_empty() { "/".to_owned() } else { path.clone() };
             let integer = number
                 .as_u64()
                 .map(i128::from)
@@ -140,7 +168,7 @@ fn check_numbers(value: &Value, rule: NumberRule, path: &mut String) -> Result<(
             if let Some(reads_as) = integer.and_then(reads_back_differently) {
                 return Err(CanonicalError::InexactInteger {
                     value: number.to_string(),
-                    path: at(),
+                    path: String::new(),
                     reads_as,
                 });
             }
@@ -152,27 +180,30 @@ fn check_numbers(value: &Value, rule: NumberRule, path: &mut String) -> Result<(
             if rule == NumberRule::Interoperable && written_as_integer && magnitude > MAX_SAFE_INTEGER as f64 {
                 return Err(CanonicalError::UnsafeInteger {
                     value: number.to_string(),
-                    path: at(),
+                    path: String::new(),
                 });
             }
             Ok(())
         }
-        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
-            let len = path.len();
-            path.push('/');
-            path.push_str(&i.to_string());
-            let result = check_numbers(item, rule, path);
-            path.truncate(len);
-            result
-        }),
-        Value::Object(members) => members.iter().try_for_each(|(key, item)| {
-            let len = path.len();
-            path.push('/');
-            path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            let result = check_numbers(item, rule, path);
-            path.truncate(len);
-            result
-        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| check_numbers_below(item, rule).map_err(|e| e.under(&i.to_string()))),
+        Value::Object(members) => members
+            .iter()
+            .try_for_each(|(key, item)| check_numbers_below(item, rule).map_err(|e| e.under(key))),
         Value::Null | Value::Bool(_) | Value::String(_) => Ok(()),
+    }
+}
+
+impl CanonicalError {
+    /// The same error one level down: its JSON pointer gets `segment` in
+    /// front. Paths are built only on the way out of a failure, so that
+    /// checking a sound value allocates nothing.
+    fn under(mut self, segment: &str) -> Self {
+        if let CanonicalError::InexactInteger { path, .. } | CanonicalError::UnsafeInteger { path, .. } = &mut self {
+            *path = format!("/{}{path}", segment.replace('~', "~0").replace('/', "~1"));
+        }
+        self
     }
 }

@@ -30,6 +30,9 @@ pub struct MetricEvent {
     pub metric: String,
     /// The measured value, finite.
     pub value: f64,
+    /// Ground truth, for evaluation only: `normal` or the kind of incident.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 /// One authentication or API request (format `auth`).
@@ -111,6 +114,9 @@ pub struct ProxyEvent {
     /// The URL category assigned by the proxy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// Ground truth, for evaluation only: `benign` or the kind of attack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 /// One action of an identity (format `behavior`).

@@ -10,7 +10,7 @@
 //! data being the 32 raw bytes of the record's `hash`.
 
 use crate::canonical::{self, CanonicalError};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A record ready to append: its line (without newline) and its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,18 +55,26 @@ pub enum RecordError {
 
 /// Adds `hash` to a record and returns its stored line.
 pub fn seal(record: Value) -> Result<SealedRecord, RecordError> {
-    let Value::Object(mut members) = record else {
+    let Value::Object(members) = record else {
         return Err(RecordError::NotAnObject {
             found: json_type(&record),
         });
     };
-    if members.contains_key("hash") {
+    seal_members(&members, &[])
+}
+
+/// Seals the record made of `members` plus the string members `extra`
+/// (such as a content-derived `id`), without building the merged object.
+pub fn seal_members(members: &Map<String, Value>, extra: &[(&str, &str)]) -> Result<SealedRecord, RecordError> {
+    if members.contains_key("hash") || extra.iter().any(|(key, _)| *key == "hash") {
         return Err(RecordError::AlreadySealed);
     }
-    let content = Value::Object(members.clone());
-    let hash = crate::digest::sha256(canonical::to_canonical_string(&content)?.as_bytes());
-    members.insert("hash".to_owned(), Value::String(hex::encode(hash)));
-    let line = canonical::to_canonical_string(&Value::Object(members))?;
+    let hash = crate::digest::sha256(canonical::object_with_members(members, extra)?.as_bytes());
+    let hash_hex = hex::encode(hash);
+    let mut with_hash = Vec::with_capacity(extra.len() + 1);
+    with_hash.extend_from_slice(extra);
+    with_hash.push(("hash", hash_hex.as_str()));
+    let line = canonical::object_with_members(members, &with_hash)?;
     Ok(SealedRecord { line, hash })
 }
 

@@ -5,7 +5,7 @@
 
 use crate::error::StoreError;
 use sha2::{Digest, Sha256};
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -26,56 +26,124 @@ pub struct RawFile {
 /// Copies `source` into the archive of the store at `root`, hashing it on
 /// the way (one pass, constant memory).
 pub fn archive(root: &Path, source: &mut dyn Read) -> Result<RawFile, StoreError> {
-    let dir = root.join("raw").join("sha256");
-    fs::create_dir_all(&dir).map_err(StoreError::io(&dir))?;
-    let temporary = dir.join(format!(".incoming-{}", std::process::id()));
-    let mut out = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o644)
-        .open(&temporary)
-        .map_err(StoreError::io(&temporary))?;
-    let mut hasher = Sha256::new();
+    let mut incoming = Incoming::create(root)?;
     let mut buffer = vec![0u8; 1 << 20];
-    let mut bytes = 0u64;
     loop {
-        let read = source.read(&mut buffer).map_err(StoreError::io(&temporary))?;
+        let read = source.read(&mut buffer).map_err(StoreError::io(&incoming.temporary))?;
         if read == 0 {
             break;
         }
-        hasher.update(&buffer[..read]);
-        out.write_all(&buffer[..read]).map_err(StoreError::io(&temporary))?;
-        bytes += read as u64;
+        incoming.write(&buffer[..read])?;
     }
-    out.sync_all().map_err(StoreError::io(&temporary))?;
-    drop(out);
-    let sha256 = hex::encode(hasher.finalize());
-    let target: PathBuf = dir.join(&sha256);
-    let newly_stored = match fs::hard_link(&temporary, &target) {
-        Ok(()) => true,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
-        Err(e) => {
-            let _ = fs::remove_file(&temporary);
-            return Err(StoreError::Io {
-                path: target,
-                source: e,
-            });
+    incoming.finish()
+}
+
+/// A raw file being archived while it is read: written to a temporary file
+/// beside the archive, then [`Incoming::finish`]ed under its hash or
+/// [`Incoming::discard`]ed (also on drop), leaving the store as it was.
+#[derive(Debug)]
+pub struct Incoming {
+    dir: PathBuf,
+    temporary: PathBuf,
+    out: Option<File>,
+    hasher: Sha256,
+    bytes: u64,
+    /// Directories this archive created, deepest first, removed on discard.
+    created_dirs: Vec<PathBuf>,
+}
+
+impl Incoming {
+    /// Starts archiving into the store at `root`.
+    pub fn create(root: &Path) -> Result<Incoming, StoreError> {
+        let raw = root.join("raw");
+        let dir = raw.join("sha256");
+        let created_dirs: Vec<PathBuf> = [&dir, &raw].into_iter().filter(|d| !d.exists()).cloned().collect();
+        fs::create_dir_all(&dir).map_err(StoreError::io(&dir))?;
+        let temporary = dir.join(format!(".incoming-{}", std::process::id()));
+        let out = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o644)
+            .open(&temporary)
+            .map_err(StoreError::io(&temporary))?;
+        Ok(Incoming {
+            dir,
+            temporary,
+            out: Some(out),
+            hasher: Sha256::new(),
+            bytes: 0,
+            created_dirs,
+        })
+    }
+
+    /// Appends the next bytes of the raw file.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), StoreError> {
+        self.hasher.update(bytes);
+        self.bytes += bytes.len() as u64;
+        let out = self.out.as_mut().expect("open until finished or discarded");
+        out.write_all(bytes).map_err(StoreError::io(&self.temporary))
+    }
+
+    /// SHA-256 of the bytes written so far, hex.
+    pub fn sha256_so_far(&self) -> String {
+        hex::encode(self.hasher.clone().finalize())
+    }
+
+    /// Syncs the copy and links it under its hash (read-only); an identical
+    /// file already archived is kept as it is.
+    pub fn finish(mut self) -> Result<RawFile, StoreError> {
+        let out = self.out.take().expect("open until finished or discarded");
+        out.sync_all().map_err(StoreError::io(&self.temporary))?;
+        drop(out);
+        let sha256 = hex::encode(self.hasher.clone().finalize());
+        let target: PathBuf = self.dir.join(&sha256);
+        let newly_stored = match fs::hard_link(&self.temporary, &target) {
+            Ok(()) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: target,
+                    source: e,
+                });
+            }
+        };
+        fs::remove_file(&self.temporary).map_err(StoreError::io(&self.temporary))?;
+        self.created_dirs.clear();
+        if newly_stored {
+            fs::set_permissions(&target, fs::Permissions::from_mode(0o444)).map_err(StoreError::io(&target))?;
+            File::open(&self.dir)
+                .and_then(|d| d.sync_all())
+                .map_err(StoreError::io(&self.dir))?;
         }
-    };
-    fs::remove_file(&temporary).map_err(StoreError::io(&temporary))?;
-    if newly_stored {
-        fs::set_permissions(&target, fs::Permissions::from_mode(0o444)).map_err(StoreError::io(&target))?;
-        fs::File::open(&dir)
-            .and_then(|d| d.sync_all())
-            .map_err(StoreError::io(&dir))?;
+        Ok(RawFile {
+            relative_path: format!("raw/sha256/{sha256}"),
+            sha256,
+            bytes: self.bytes,
+            newly_stored,
+        })
     }
-    Ok(RawFile {
-        relative_path: format!("raw/sha256/{sha256}"),
-        sha256,
-        bytes,
-        newly_stored,
-    })
+
+    /// Removes the temporary copy and the directories this archive created.
+    pub fn discard(mut self) {
+        self.remove_leftovers();
+    }
+
+    fn remove_leftovers(&mut self) {
+        self.out.take();
+        let _ = fs::remove_file(&self.temporary);
+        for dir in self.created_dirs.drain(..) {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+}
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        if self.out.is_some() || self.temporary.exists() {
+            self.remove_leftovers();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ pub struct RecordStream<'a> {
     count: u64,
     tree: tlog::TreeBuilder,
     created: bool,
+    /// Directories this stream created, deepest first, removed on abort.
+    created_dirs: Vec<PathBuf>,
     finished: bool,
 }
 
@@ -34,6 +36,11 @@ impl Store {
         self.refuse_if_poisoned()?;
         let path = file.path(self.root());
         let dir = path.parent().unwrap_or(self.root()).to_owned();
+        let created_dirs: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| *d != self.root() && !d.exists())
+            .map(PathBuf::from)
+            .collect();
         fs::create_dir_all(&dir).map_err(StoreError::io(&dir))?;
         let created = !path.exists();
         let handle = OpenOptions::new()
@@ -53,6 +60,7 @@ impl Store {
             count: 0,
             tree: tlog::TreeBuilder::new(),
             created,
+            created_dirs,
             finished: false,
         })
     }
@@ -66,6 +74,11 @@ impl RecordStream<'_> {
             index: self.count as usize,
             source,
         })?;
+        self.push_sealed(sealed)
+    }
+
+    /// Writes one record sealed by the caller (see [`model::record::seal_members`]).
+    pub fn push_sealed(&mut self, sealed: model::record::SealedRecord) -> Result<(), StoreError> {
         let writer = self.writer.as_mut().expect("open until commit or abort");
         writer
             .write_all(sealed.line.as_bytes())
@@ -110,7 +123,8 @@ impl RecordStream<'_> {
         self.store.commit_entry(draft, vec![batch])
     }
 
-    /// Cuts the file back to its length before this stream.
+    /// Cuts the file back to its length before this stream (removing it,
+    /// and the directories, if this stream created them).
     pub fn abort(mut self) -> Result<(), StoreError> {
         self.truncate()
     }
@@ -120,6 +134,14 @@ impl RecordStream<'_> {
             return Ok(());
         }
         self.writer.take();
+        if self.created {
+            fs::remove_file(&self.path).map_err(StoreError::io(&self.path))?;
+            for dir in self.created_dirs.drain(..) {
+                fs::remove_dir(&dir).map_err(StoreError::io(&dir))?;
+            }
+            self.finished = true;
+            return Ok(());
+        }
         let handle = OpenOptions::new()
             .write(true)
             .open(&self.path)

@@ -1,0 +1,185 @@
+//! The RFC 8785 writer: a [`Value`] straight to its canonical text.
+//!
+//! Written out here rather than through a serde `Formatter` because a
+//! formatter sees an object's members one at a time and must buffer and sort
+//! every one of them, allocating per member; a [`Value`] already holds its
+//! members, so sorting borrowed keys is enough. Ingest writes several
+//! canonical forms of every event, and this is most of its cost. Number
+//! spelling (ECMAScript `Number.prototype.toString`, RFC 8785 §3.2.2.3) is
+//! `ryu-js`'s; the output is checked against the RFC's vectors and, by
+//! property tests, against `serde_json_canonicalizer`.
+
+use serde_json::{Map, Value};
+use std::cmp::Ordering;
+
+/// Appends the canonical text of `value` to `out`; `None` when the value
+/// holds a number that is not finite (which `serde_json` values cannot, but
+/// the type allows through arbitrary precision).
+pub(crate) fn write_value(out: &mut String, value: &Value) -> Option<()> {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(number) => write_number(out, number.as_f64()?)?,
+        Value::String(text) => write_string(out, text),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item)?;
+            }
+            out.push(']');
+        }
+        Value::Object(members) => write_object(out, members, &[])?,
+    }
+    Some(())
+}
+
+/// Appends the canonical text of the object `members` plus `extra` string
+/// members (whose keys must not be in `members`), without building the
+/// merged object: how a record gets its `id` and `hash` members.
+pub(crate) fn write_object(out: &mut String, members: &Map<String, Value>, extra: &[(&str, &str)]) -> Option<()> {
+    let mut keys: Vec<(&str, Option<&Value>, Option<&str>)> = Vec::with_capacity(members.len() + extra.len());
+    keys.extend(members.iter().map(|(key, value)| (key.as_str(), Some(value), None)));
+    keys.extend(extra.iter().map(|(key, text)| (*key, None, Some(*text))));
+    // `serde_json` maps iterate in code point order (or insertion order with
+    // `preserve_order`); RFC 8785 wants UTF-16 code unit order.
+    if !keys.is_sorted_by(|a, b| utf16_cmp(a.0, b.0) != Ordering::Greater) {
+        keys.sort_by(|a, b| utf16_cmp(a.0, b.0));
+    }
+    out.push('{');
+    for (i, (key, value, text)) in keys.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, key);
+        out.push(':');
+        match (value, text) {
+            (Some(value), _) => write_value(out, value)?,
+            (None, Some(text)) => write_string(out, text),
+            (None, None) => unreachable!("every key has a value or a text"),
+        }
+    }
+    out.push('}');
+    Some(())
+}
+
+fn write_number(out: &mut String, number: f64) -> Option<()> {
+    if !number.is_finite() {
+        return None;
+    }
+    out.push_str(ryu_js::Buffer::new().format_finite(number));
+    Some(())
+}
+
+/// RFC 8785 §3.2.2.2: only `"`, `\` and the C0 controls are escaped, with
+/// the short forms where JSON has one and lowercase `\u00xx` otherwise.
+fn write_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut plain_from = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escape: &str = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\x08' => "\\b",
+            b'\x0c' => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain_from..at]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0xf)] as char);
+        } else {
+            out.push_str(escape);
+        }
+        plain_from = at + 1;
+    }
+    out.push_str(&text[plain_from..]);
+    out.push('"');
+}
+
+/// Compares two strings by their UTF-16 code units (RFC 8785 §3.2.3). This
+/// differs from code point order only where a character beyond U+FFFF (a
+/// surrogate pair, D800–DFFF) meets one in U+E000–U+FFFF.
+pub(crate) fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
+    }
+    let units = |c: char| {
+        let mut buffer = [0u16; 2];
+        let encoded = c.encode_utf16(&mut buffer);
+        (encoded[0], encoded.get(1).copied().unwrap_or(0))
+    };
+    for (x, y) in a.chars().zip(b.chars()) {
+        if x != y {
+            return units(x).cmp(&units(y));
+        }
+    }
+    a.chars().count().cmp(&b.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn canonical(value: &Value) -> String {
+        let mut out = String::new();
+        write_value(&mut out, value).unwrap();
+        out
+    }
+
+    #[test]
+    fn keys_sort_by_utf16_code_units_not_code_points() {
+        // U+1F600 is D83D DE00 in UTF-16, below U+FB01 (ﬁ) there, above it as a code point.
+        let value = json!({"\u{fb01}": 1, "\u{1f600}": 2, "a": 3});
+        assert_eq!(canonical(&value), "{\"a\":3,\"\u{1f600}\":2,\"\u{fb01}\":1}");
+    }
+
+    #[test]
+    fn extra_members_are_merged_in_order() {
+        let Value::Object(members) = json!({"value": 1.5, "entity": "a"}) else {
+            unreachable!()
+        };
+        let mut out = String::new();
+        write_object(&mut out, &members, &[("hash", "h"), ("id", "i")]).unwrap();
+        assert_eq!(out, r#"{"entity":"a","hash":"h","id":"i","value":1.5}"#);
+    }
+
+    fn arbitrary_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(|f| json!(f)),
+            any::<i32>().prop_map(|i| json!(i)),
+            "\\PC*|[\\x00-\\x20\"\\\\/\u{e000}-\u{ffff}\u{10000}-\u{10ffff}]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::btree_map("[a-c\u{e000}\u{ffff}\u{10000}\u{1f600}\"\\\\]{0,3}", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn agrees_with_serde_json_canonicalizer(value in arbitrary_value()) {
+            let oracle = serde_json_canonicalizer::to_string(&value).unwrap();
+            prop_assert_eq!(canonical(&value), oracle);
+        }
+    }
+}
