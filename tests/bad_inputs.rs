@@ -179,6 +179,37 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<u8>, Expect)> {
             Refused("1: expected a JSON object, found an array"),
         ),
         (
+            "behavior-unknown-identity.jsonl",
+            "behavior",
+            jsonl(&[
+                r#"{"event_id":"0b7e4a3e-1f7c-4c1a-9d55-3c9a7b1e2f00","identity_id":"6f1c2a52-58e4-4d43-9c0e-0c2d4a1e7b10","timestamp":"2026-11-21T10:00:00Z","event_type":"login"}"#,
+            ]),
+            Refused(
+                "1: field `identity_id`: expected an identity registered in identities.jsonl (ingest the identities first), found \"6f1c2a52-58e4-4d43-9c0e-0c2d4a1e7b10\"",
+            ),
+        ),
+        (
+            "not-gzip-after-all.jsonl.gz",
+            "metric",
+            b"\x1f\x8b\x08\x00 this is not deflate data\n".to_vec(),
+            Refused(
+                " expected gzip-compressed data (the file starts with the gzip magic bytes), but corrupt deflate stream",
+            ),
+        ),
+        (
+            "gzip-cut-short.jsonl.gz",
+            "metric",
+            {
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                std::io::Write::write_all(&mut encoder, jsonl(&[GOOD, GOOD]).as_slice()).unwrap();
+                let whole = encoder.finish().unwrap();
+                whole[..whole.len() - 12].to_vec()
+            },
+            Refused(
+                " expected gzip-compressed data (the file starts with the gzip magic bytes), but incomplete deflate stream",
+            ),
+        ),
+        (
             "wrong-csv-field-count.csv",
             "metric",
             format!("{HEADER}2026-11-21T10:00:00Z,web-1,cpu\n").into_bytes(),

@@ -191,3 +191,133 @@ fn the_input_format_comes_from_the_name_or_the_flag() {
     assert_eq!(entry.params["input_format"], "csv");
     assert_eq!(entry.outputs["events"], 2);
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn gzip_input_is_archived_as_given_and_parsed_decompressed() {
+    let (dir, store) = setup();
+    let compressed = gzip(GOOD_JSONL.as_bytes());
+    let file = dir.path().join("good.jsonl.gz");
+    fs::write(&file, &compressed).unwrap();
+    let CliRun { code, stderr, .. } = run(&store, &["ingest", "metric", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let entry = last_entry(&store);
+    assert_eq!(entry.params["compression"], "gzip");
+    assert_eq!(entry.params["input_format"], "jsonl");
+    let sha256 = model::digest::sha256_hex(&compressed);
+    assert_eq!(entry.inputs["raw_sha256"], sha256);
+    assert_eq!(fs::read(store.join("raw/sha256").join(&sha256)).unwrap(), compressed);
+
+    // The same events uncompressed give the same records.
+    let plain = dir.path().join("good.jsonl");
+    assert_eq!(run(&store, &["ingest", "metric", plain.to_str().unwrap()]).code, 0);
+    assert_eq!(last_entry(&store).params["compression"], "none");
+    let events = fs::read_to_string(store.join("events/metric.jsonl")).unwrap();
+    let lines: Vec<&str> = events.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0..2], lines[2..4]);
+
+    // A bad line inside gzip is named by its decompressed line number.
+    let before = tests::snapshot_files(&store, &["LOCK"]);
+    let bad = dir.path().join("bad.jsonl.gz");
+    fs::write(&bad, gzip(BAD_JSONL.as_bytes())).unwrap();
+    let CliRun { code, stderr, .. } = run(&store, &["ingest", "metric", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("{}:2: field `value`", bad.display())),
+        "{stderr}"
+    );
+    assert_eq!(tests::snapshot_files(&store, &["LOCK"]), before);
+}
+
+#[test]
+fn a_bad_last_line_of_a_large_file_leaves_a_fresh_store_as_it_was() {
+    let (dir, store) = setup();
+    // Several parse chunks of good lines, on every core, then one bad line.
+    let good = GOOD_JSONL.lines().next().unwrap();
+    let mut text = format!("{good}\n").repeat(30_000);
+    text.push_str("{\"timestamp\":\"2026-11-21T10:00:00Z\",\"entity\":\"web-1\",\"metric\":\"cpu\"}\n");
+    let file = dir.path().join("large.jsonl");
+    fs::write(&file, &text).unwrap();
+    let before = tests::snapshot_files(&store, &["LOCK"]);
+    assert!(!before.contains_key("events/"), "{:?}", before.keys());
+    let CliRun { code, stderr, .. } = run(&store, &["ingest", "metric", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("{}:30001: field `value`: expected a value", file.display())),
+        "{stderr}"
+    );
+    assert_eq!(
+        tests::snapshot_files(&store, &["LOCK"]),
+        before,
+        "no record file, archive copy or directory is left behind"
+    );
+    // With quarantine the 30,000 good lines go in, in input order.
+    let CliRun { code, stdout, stderr } = run(
+        &store,
+        &["--json", "ingest", "metric", "--quarantine", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (report[0]["events"].as_u64(), report[0]["rejected"].as_u64()),
+        (Some(30_000), Some(1))
+    );
+    assert_eq!(run(&store, &["ledger", "verify"]).code, 0);
+}
+
+#[test]
+fn behaviour_events_need_a_registered_identity() {
+    let (dir, store) = setup();
+    let alice = "6f1c2a52-58e4-4d43-9c0e-0c2d4a1e7b10";
+    let stranger = "0b7e4a3e-1f7c-4c1a-9d55-3c9a7b1e2f00";
+    let event = |event_id: &str, identity: &str| {
+        format!(
+            "{{\"event_id\":\"{event_id}\",\"identity_id\":\"{identity}\",\"timestamp\":\"2026-11-21T10:00:00Z\",\"event_type\":\"login\",\"host\":\"h1\"}}\n"
+        )
+    };
+    let events = dir.path().join("behavior.jsonl");
+    fs::write(
+        &events,
+        event("11111111-1111-4111-8111-111111111111", alice) + &event("22222222-2222-4222-8222-222222222222", stranger),
+    )
+    .unwrap();
+    let CliRun { code, stderr, .. } = run(&store, &["ingest", "behavior", events.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "error: {}:1: field `identity_id`: expected an identity registered in identities.jsonl (ingest the identities first), found \"{alice}\"",
+            events.display()
+        )
+    );
+    let identities = dir.path().join("identities.jsonl");
+    fs::write(
+        &identities,
+        format!("{{\"identity_id\":\"{alice}\",\"name\":\"alice\"}}\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        run(&store, &["ingest", "identity", identities.to_str().unwrap()]).code,
+        0
+    );
+    let CliRun { code, stderr, .. } = run(&store, &["ingest", "behavior", events.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(":2: field `identity_id`"), "{stderr}");
+    let CliRun { code, stdout, stderr } = run(
+        &store,
+        &["--json", "ingest", "behavior", "--quarantine", events.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (report[0]["events"].as_u64(), report[0]["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+}

@@ -107,14 +107,19 @@ pub fn snapshot_files(root: &Path, skip: &[&str]) -> BTreeMap<String, Vec<u8>> {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).expect("readable dir") {
             let path = entry.expect("dir entry").path();
+            if path.file_name().is_some_and(|n| skip.iter().any(|s| n == *s)) {
+                continue;
+            }
+            let relative = path
+                .strip_prefix(root)
+                .expect("under root")
+                .to_string_lossy()
+                .into_owned();
             if path.is_dir() {
+                // Directories count too: a failed action must not leave an empty one behind.
+                files.insert(format!("{relative}/"), Vec::new());
                 stack.push(path);
-            } else if !path.file_name().is_some_and(|n| skip.iter().any(|s| n == *s)) {
-                let relative = path
-                    .strip_prefix(root)
-                    .expect("under root")
-                    .to_string_lossy()
-                    .into_owned();
+            } else {
                 files.insert(relative, std::fs::read(&path).expect("readable file"));
             }
         }
