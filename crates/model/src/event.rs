@@ -21,8 +21,10 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct MetricEvent {
     /// Deterministic UUIDv5 of the event's content.
+    #[schemars(regex(pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
     pub id: String,
     /// When the sample was taken, RFC 3339 UTC.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"))]
     pub timestamp: String,
     /// The entity measured (host, service, user…).
     pub entity: String,
@@ -40,8 +42,10 @@ pub struct MetricEvent {
 #[serde(deny_unknown_fields)]
 pub struct AuthEvent {
     /// Deterministic UUIDv5 of the event's content.
+    #[schemars(regex(pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
     pub id: String,
     /// When the request happened, RFC 3339 UTC.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"))]
     pub timestamp: String,
     /// Who made the request.
     pub user_id: String,
@@ -59,6 +63,7 @@ pub struct AuthEvent {
     pub device_fingerprint: Option<String>,
     /// Bytes transferred, at most 2^53 − 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 9007199254740991u64))]
     pub bytes_transferred: Option<u64>,
     /// Ground truth, for evaluation only: whether this was an attack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,8 +89,10 @@ pub enum ProxyAction {
 #[serde(deny_unknown_fields)]
 pub struct ProxyEvent {
     /// Deterministic UUIDv5 of the event's content.
+    #[schemars(regex(pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
     pub id: String,
     /// When the request happened, RFC 3339 UTC.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"))]
     pub time: String,
     /// The client's IP address.
     pub clientip: String,
@@ -104,9 +111,11 @@ pub struct ProxyEvent {
     pub responsecode: Option<u16>,
     /// Request size in bytes, at most 2^53 − 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 9007199254740991u64))]
     pub requestsize: Option<u64>,
     /// Response size in bytes, at most 2^53 − 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 9007199254740991u64))]
     pub responsesize: Option<u64>,
     /// The client's user agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,10 +133,13 @@ pub struct ProxyEvent {
 #[serde(deny_unknown_fields)]
 pub struct BehaviorEvent {
     /// The event's own UUID, lowercase hyphenated.
+    #[schemars(regex(pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
     pub event_id: String,
     /// The acting identity's UUID, lowercase hyphenated.
+    #[schemars(regex(pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
     pub identity_id: String,
     /// When it happened, RFC 3339 UTC.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"))]
     pub timestamp: String,
     /// What kind of action it was.
     pub event_type: String,
@@ -144,6 +156,7 @@ pub struct BehaviorEvent {
 #[serde(deny_unknown_fields)]
 pub struct Identity {
     /// The identity's UUID, lowercase hyphenated.
+    #[schemars(regex(pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
     pub identity_id: String,
     /// Its display name.
     pub name: String,
