@@ -40,6 +40,15 @@ pub enum Command {
     /// Manage signing keys; every change is a signed KEY_ADDED / KEY_RETIRED entry.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Generate realistic, labelled input data, deterministically: the same seed and options
+    /// always give the same bytes.
+    ///
+    /// The output format follows --out: .csv for CSV, anything else JSON Lines; a final .gz
+    /// compresses it (deterministically). Ground truth rides along in each line (metric and proxy:
+    /// `label`; auth: `is_attack`, `attack_type`; behavior: a separate planted-changes file), and
+    /// the options used are printed with the summary so that a run can be repeated exactly.
+    #[command(subcommand)]
+    Generate(GenerateCommand),
     /// Ingest input files: archive each raw file, parse it, append its events to
     /// events/<format>.jsonl (identities to identities.jsonl) and record one
     /// EVENTS_INGESTED (IDENTITIES_REGISTERED) entry per file.
@@ -56,6 +65,131 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Run the whole pipeline on the store, printing each step and where its files are.
     Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Metric samples (seed 000): entities x metrics at a fixed interval, with diurnal and weekday
+    /// seasonality, heterogeneous levels and injected incidents (label: normal, spike, drop,
+    /// level_shift).
+    Metric(GenerateMetricArgs),
+    /// Authentication events (seed 001): log-normal per-user rates, Beta(2,2) business hours,
+    /// weekends x0.3, primary IP/location/device, and brute force, credential stuffing, geo
+    /// anomaly and device anomaly attacks (is_attack, attack_type).
+    Auth(GenerateAuthArgs),
+    /// Web proxy logs (seed 004): benign traffic plus a credential stuffing, exfiltration or
+    /// scanning client, or a mix of several attackers (label); --samples writes seed 004's six
+    /// sample files.
+    Proxy(GenerateProxyArgs),
+    /// Identities and their behaviour events (seed 003) over a baseline and an observation
+    /// window, with planted changes of each drift delta type listed in a planted-changes file.
+    Behavior(GenerateBehaviorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateCommon {
+    /// The seed: the same seed and options give the same bytes.
+    #[arg(long, alias = "random-seed", default_value_t = 1)]
+    pub seed: u64,
+    /// Where to write (.csv: CSV, otherwise JSON Lines; a final .gz compresses). Required, but
+    /// for `generate proxy --samples`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The first day, RFC 3339 (default: the generator's fixed start).
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateMetricArgs {
+    #[command(flatten)]
+    pub common: GenerateCommon,
+    /// Number of entities (host-001, host-002, ...).
+    #[arg(long, default_value_t = 20)]
+    pub entities: u64,
+    /// Metric names, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "cpu_pct,mem_pct,requests,errors,latency_ms"
+    )]
+    pub metrics: Vec<String>,
+    /// Days of samples.
+    #[arg(long, default_value_t = 14)]
+    pub days: u64,
+    /// Minutes between samples.
+    #[arg(long, default_value_t = 60)]
+    pub interval_minutes: u64,
+    /// Probability that a series starts an incident at a sample.
+    #[arg(long, default_value_t = 0.002)]
+    pub incident_rate: f64,
+    /// Stop after exactly this many events (ignores --days; for benchmarks).
+    #[arg(long)]
+    pub events: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateAuthArgs {
+    #[command(flatten)]
+    pub common: GenerateCommon,
+    /// Number of users (user_0001, ...).
+    #[arg(long, default_value_t = 100)]
+    pub n_users: u64,
+    /// Size of the benign IP pool (ip_0001, ...).
+    #[arg(long, default_value_t = 200)]
+    pub n_ips: u64,
+    /// Days of activity.
+    #[arg(long, default_value_t = 14)]
+    pub n_days: u64,
+    /// Expected fraction of attack events among all events.
+    #[arg(long, default_value_t = 0.02)]
+    pub attack_rate: f64,
+    /// Mean of the users' log-normal daily event rates.
+    #[arg(long, default_value_t = 10.0)]
+    pub events_per_user_day_mean: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateProxyArgs {
+    #[command(flatten)]
+    pub common: GenerateCommon,
+    /// baseline, credential_stuffing, exfiltration, scanning or mix.
+    #[arg(long, default_value = "mix")]
+    pub scenario: String,
+    /// Number of benign events.
+    #[arg(long, default_value_t = 1000)]
+    pub events: u64,
+    /// Attackers in a mix.
+    #[arg(long, default_value_t = 3)]
+    pub attackers: u64,
+    /// Write seed 004's six sample files into this directory instead (fixed seeds; the
+    /// committed copies are fixtures/proxy/).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "scenario", "events", "attackers", "seed", "start"])]
+    pub samples: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateBehaviorArgs {
+    #[command(flatten)]
+    pub common: GenerateCommon,
+    /// Number of identities.
+    #[arg(long, default_value_t = 50)]
+    pub identities: u64,
+    /// Days in the baseline window (it starts at --start).
+    #[arg(long, default_value_t = 28)]
+    pub baseline_days: u64,
+    /// Days in the observation window (it starts where the baseline ends).
+    #[arg(long, default_value_t = 7)]
+    pub window_days: u64,
+    /// Fraction of identities given one planted change.
+    #[arg(long, default_value_t = 0.2)]
+    pub planted_rate: f64,
+    /// Where to write the identities (default: <out stem>.identities.jsonl).
+    #[arg(long)]
+    pub identities_out: Option<PathBuf>,
+    /// Where to write the planted changes (default: <out stem>.planted.json).
+    #[arg(long)]
+    pub planted_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

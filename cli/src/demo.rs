@@ -1,7 +1,7 @@
 //! `driftledger demo`: every capability that exists, end to end, on the
 //! store, narrating each step and where its files are.
 
-use crate::{Failure, Outcome, emit, exit};
+use crate::{Failure, Outcome, emit, exit, generate_cmd};
 use ledger::{EntryDraft, InitOptions, VerifyOptions, WriterOptions};
 use model::Action;
 use serde_json::json;
@@ -28,7 +28,7 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
         )?;
         created
     };
-    ingest_sample(&mut opened, store, out)?;
+    generate_and_ingest(&mut opened, store, out)?;
     let ledger = opened.ledger();
     let paths = ledger.paths().clone();
     let genesis_key = first_key_name(store)?;
@@ -42,7 +42,7 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
     emit(
         out,
         format_args!(
-            "2. appended entry {} and a batch of {} entries with one fsync (group commit)",
+            "4. appended entry {} and a batch of {} entries with one fsync (group commit)",
             first.seq,
             batch.len()
         ),
@@ -52,7 +52,7 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
     emit(
         out,
         format_args!(
-            "3. signed checkpoint of tree size {} -> {}",
+            "5. signed checkpoint of tree size {} -> {}",
             old.checkpoint.size,
             old.path.display()
         ),
@@ -64,7 +64,7 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
     emit(
         out,
         format_args!(
-            "4. rotated keys: {new_signer} added at seq {}, {old_signer} retired at seq {}",
+            "6. rotated keys: {new_signer} added at seq {}, {old_signer} retired at seq {}",
             added.seq, retired.seq
         ),
     )?;
@@ -73,7 +73,7 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
     emit(
         out,
         format_args!(
-            "5. signed checkpoint of tree size {} -> {}",
+            "7. signed checkpoint of tree size {} -> {}",
             new.checkpoint.size,
             new.path.display()
         ),
@@ -95,7 +95,7 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
     emit(
         out,
         format_args!(
-            "6. proofs: {} and {}",
+            "8. proofs: {} and {}",
             inclusion_path.display(),
             consistency_path.display()
         ),
@@ -116,7 +116,7 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
         ..VerifyOptions::default()
     };
     let report = ledger::verify_ledger(store, &options)?;
-    emit(out, "7. verify (pinning the genesis verifier key):")?;
+    emit(out, "9. verify (pinning the genesis verifier key):")?;
     crate::ledger_cmd::print_report(&report, out)?;
     emit(out, "files:")?;
     for (what, path) in [
@@ -169,38 +169,124 @@ const SAMPLE_METRICS: &str = "timestamp,entity,metric,value
 2026-11-20T12:00:00Z,db-1,cpu_percent,12.25
 ";
 
-fn ingest_sample(store: &mut Store, store_dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
-    let dir = std::env::temp_dir().join(format!("driftledger-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(Failure::io)?;
-    let path = dir.join("metrics.csv");
-    std::fs::write(&path, SAMPLE_METRICS).map_err(Failure::io)?;
-    let request = IngestRequest {
-        format: ingest::Format::Metric,
-        path: path.clone(),
-        input_format: None,
-        options: ingest::ParseOptions::default(),
-        quarantine: true,
-        allow_duplicate: false,
+/// Generates one file of each input format beside the store (the same bytes
+/// on every run) and ingests them: identities before the behaviour that
+/// names them, the metrics gzip-compressed, and a hand-written CSV with one
+/// bad line, quarantined.
+fn generate_and_ingest(store: &mut Store, store_dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let name = store_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let data = store_dir.with_file_name(format!("{}-demo-data", name.trim_start_matches('.')));
+    std::fs::create_dir_all(&data).map_err(|e| Failure::io(anyhow::anyhow!("{}: {e}", data.display())))?;
+    emit(out, format_args!("2. generate (seed 1) into {}:", data.display()))?;
+
+    let metric = data.join("metric.jsonl.gz");
+    let summary = generate_cmd::write_output(&metric, |format, writer| {
+        synth::metric::generate(&synth::metric::MetricConfig::default(), format, writer)
+    })?;
+    emit(
+        out,
+        format_args!(
+            "   metric: {} samples, incidents {:?}",
+            summary.events, summary.incidents
+        ),
+    )?;
+    let auth = data.join("auth.csv");
+    let summary = generate_cmd::write_output(&auth, |format, writer| {
+        synth::auth::generate(&synth::auth::AuthConfig::default(), format, writer)
+    })?;
+    emit(
+        out,
+        format_args!(
+            "   auth: {} events, attack events by type {:?}",
+            summary.events, summary.attack_events_by_type
+        ),
+    )?;
+    let proxy = data.join("proxy.jsonl");
+    let proxy_config = synth::proxy::ProxyConfig {
+        scenario: synth::proxy::ProxyScenario::Mix,
+        ..Default::default()
     };
-    let outcome = ingest_file(store, &request);
-    let _ = std::fs::remove_dir_all(&dir);
-    match outcome {
-        Ok(ingested) => emit(
-            out,
-            format_args!(
-                "   ingest: {} metric events from a sample CSV -> {}, {} bad line quarantined -> {} (EVENTS_INGESTED at seq {}; raw bytes archived under {})",
-                ingested.events,
-                store_dir.join("events/metric.jsonl").display(),
-                ingested.rejected,
-                store_dir.join(ingested.quarantine.unwrap_or_default()).display(),
-                ingested.seq,
-                store_dir.join("raw/sha256").display()
-            ),
+    let summary = generate_cmd::write_output(&proxy, |format, writer| {
+        synth::proxy::generate(&proxy_config, format, writer)
+    })?;
+    emit(
+        out,
+        format_args!(
+            "   proxy: {} log lines, a mix of benign traffic and attackers",
+            summary.events
         ),
-        Err(IngestError::Duplicate { seq, .. }) => emit(
-            out,
-            format_args!("   ingest: the sample CSV was ingested before (seq {seq}); duplicates are refused"),
+    )?;
+    let behavior = data.join("behavior.jsonl");
+    let identities = data.join("behavior.identities.jsonl");
+    let planted = data.join("behavior.planted.json");
+    let summary = generate_cmd::write_behavior(
+        &synth::behavior::BehaviorConfig::default(),
+        &behavior,
+        &identities,
+        &planted,
+    )?;
+    emit(
+        out,
+        format_args!(
+            "   behavior: {} identities, {} events, planted changes listed in {}",
+            summary.identities,
+            summary.events,
+            planted.display()
         ),
-        Err(error) => Err(Failure::problem(error)),
+    )?;
+
+    emit(
+        out,
+        "3. ingest (each file archived under raw/sha256/, one signed entry per file):",
+    )?;
+    let sample = data.join("hand-written-metrics.csv");
+    std::fs::write(&sample, SAMPLE_METRICS).map_err(Failure::io)?;
+    for (format, path, quarantine) in [
+        (ingest::Format::Metric, &metric, false),
+        (ingest::Format::Auth, &auth, false),
+        (ingest::Format::Proxy, &proxy, false),
+        (ingest::Format::Identity, &identities, false),
+        (ingest::Format::Behavior, &behavior, false),
+        (ingest::Format::Metric, &sample, true),
+    ] {
+        let request = IngestRequest {
+            format,
+            path: path.clone(),
+            input_format: None,
+            options: ingest::ParseOptions::default(),
+            quarantine,
+            allow_duplicate: false,
+        };
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match ingest_file(store, &request) {
+            Ok(ingested) => emit(
+                out,
+                format_args!(
+                    "   {file}: {} records (seq {}){}",
+                    ingested.events,
+                    ingested.seq,
+                    match &ingested.quarantine {
+                        Some(q) => format!(
+                            ", {} bad line quarantined -> {}",
+                            ingested.rejected,
+                            store_dir.join(q).display()
+                        ),
+                        None => String::new(),
+                    }
+                ),
+            )?,
+            Err(IngestError::Duplicate { seq, .. }) => emit(
+                out,
+                format_args!("   {file}: these exact bytes were ingested before (seq {seq}); duplicates are refused"),
+            )?,
+            Err(error) => return Err(Failure::problem(error)),
+        }
     }
+    emit(out, format_args!("   events: {}", store_dir.join("events").display()))
 }

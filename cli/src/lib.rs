@@ -18,6 +18,7 @@
 
 mod args;
 mod demo;
+mod generate_cmd;
 mod ingest_cmd;
 mod keys_cmd;
 mod ledger_cmd;
@@ -120,6 +121,7 @@ fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     match &cli.command {
         Command::Init { key_name } => ledger_cmd::init(store, key_name, cli.json, out),
         Command::Keys(command) => keys_cmd::run(store, command, cli.json, out),
+        Command::Generate(command) => generate_cmd::run(command, cli.json, out),
         Command::Ingest(args) => ingest_cmd::run(store, args, cli.json, out),
         Command::Ledger(command) => ledger_cmd::run(store, command, cli.json, out, err),
         Command::Verify(args) => ledger_cmd::verify(store, args, cli.json, out),

@@ -1,0 +1,89 @@
+//! Ingest throughput against a parse-only pass over the same file, in the
+//! same run, and the process's peak RSS.
+//!
+//! `cargo bench -p tests --bench ingest -- 1000000` (and `-- 10000000`):
+//! generates that many metric events (`synth`, seed 1) into a temporary
+//! file, times a single-threaded pass that only parses each line with
+//! serde_json into a struct of the input's fields, then times
+//! `store::ingest_file::ingest_file` (every core) into a fresh store, and
+//! prints both rates, their ratio and the peak RSS (VmHWM) of this process.
+
+use std::io::{BufRead, BufReader};
+use std::time::Instant;
+
+/// The fields of a metric input line, as a plain serde struct.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct MetricLine {
+    timestamp: String,
+    entity: String,
+    metric: String,
+    value: f64,
+    label: Option<String>,
+}
+
+fn main() {
+    let events: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let input = dir.path().join("metric.jsonl");
+    let config = synth::metric::MetricConfig {
+        entities: 200,
+        limit: Some(events),
+        ..Default::default()
+    };
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&input).expect("create input"));
+    synth::metric::generate(&config, synth::OutputFormat::Jsonl, &mut file).expect("generate");
+    drop(file);
+    let bytes = std::fs::metadata(&input).expect("input").len();
+
+    let started = Instant::now();
+    let mut parsed = 0u64;
+    for line in BufReader::new(std::fs::File::open(&input).expect("open")).lines() {
+        let line = line.expect("read");
+        let event: MetricLine = serde_json::from_str(&line).expect("parse");
+        std::hint::black_box(&event);
+        parsed += 1;
+    }
+    let parse_seconds = started.elapsed().as_secs_f64();
+    assert_eq!(parsed, events);
+
+    let store_dir = dir.path().join("store");
+    let mut store = store::Store::init(&store_dir, ledger::InitOptions::default()).expect("init");
+    let started = Instant::now();
+    let ingested = store::ingest_file::ingest_file(
+        &mut store,
+        &store::ingest_file::IngestRequest {
+            format: ingest::Format::Metric,
+            path: input.clone(),
+            input_format: None,
+            options: ingest::ParseOptions::default(),
+            quarantine: false,
+            allow_duplicate: false,
+        },
+    )
+    .expect("ingest");
+    let ingest_seconds = started.elapsed().as_secs_f64();
+    assert_eq!(ingested.events, events);
+
+    let peak_kib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .unwrap_or(0);
+    println!(
+        "{events} events, {:.1} MB, {} threads: parse-only {:.0} events/s ({parse_seconds:.2} s), ingest {:.0} events/s ({ingest_seconds:.2} s), ratio {:.2}, peak RSS {:.1} MiB",
+        bytes as f64 / 1e6,
+        rayon::current_num_threads(),
+        events as f64 / parse_seconds,
+        events as f64 / ingest_seconds,
+        parse_seconds / ingest_seconds,
+        peak_kib as f64 / 1024.0
+    );
+}
