@@ -321,3 +321,56 @@ fn behaviour_events_need_a_registered_identity() {
         (Some(1), Some(1))
     );
 }
+
+#[test]
+fn generate_is_deterministic_by_seed_and_reproduces_the_proxy_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    for (generator, extra) in [
+        ("metric", vec!["--days", "1"]),
+        ("auth", vec!["--n-days", "2", "--n-users", "10"]),
+        ("proxy", vec!["--events", "200"]),
+        ("behavior", vec!["--identities", "5"]),
+    ] {
+        let mut outputs = Vec::new();
+        for (seed, name) in [("3", "a"), ("3", "b"), ("4", "c")] {
+            let file = path(&format!("{generator}-{name}.jsonl.gz"));
+            let mut args = vec!["generate", generator, "--seed", seed, "--out", &file];
+            args.extend(extra.iter().copied());
+            let run = run(&store, &args);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            outputs.push(fs::read(&file).unwrap());
+        }
+        assert_eq!(outputs[0], outputs[1], "{generator}: same seed, same bytes");
+        assert_ne!(outputs[0], outputs[2], "{generator}: another seed, other data");
+    }
+    let samples = dir.path().join("samples");
+    let run_samples = run(&store, &["generate", "proxy", "--samples", samples.to_str().unwrap()]);
+    assert_eq!(run_samples.code, 0, "{}", run_samples.stderr);
+    let committed = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/proxy");
+    for name in [
+        "baseline_small.jsonl",
+        "baseline_medium.jsonl",
+        "baseline_large.jsonl",
+        "anomalous_credential_stuffing.jsonl",
+        "anomalous_exfiltration.jsonl",
+        "anomalous_scanning.jsonl",
+    ] {
+        assert_eq!(
+            fs::read(samples.join(name)).unwrap(),
+            fs::read(format!("{committed}/{name}")).unwrap(),
+            "{name}"
+        );
+    }
+    let CliRun { code, stderr, .. } = run(&store, &["generate", "metric"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--out PATH is required"), "{stderr}");
+    let CliRun { code, stderr, .. } = run(
+        &store,
+        &["generate", "metric", "--out", &path("x.jsonl"), "--start", "yesterday"],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--start: expected an RFC 3339 time"), "{stderr}");
+    assert!(!dir.path().join("x.jsonl").exists());
+}
