@@ -198,14 +198,35 @@ fn demo_runs_end_to_end_and_twice() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("demo");
     let first = ok(&store, &["demo"]);
-    assert!(first.contains("VERIFIED: 33 entries"), "{first}");
-    assert!(first.contains("ingest: 4 metric events from a sample CSV"), "{first}");
-    assert!(first.contains("checked offline: entry 2"), "{first}");
+    // genesis, 6 ingests, 1 + 25 notes, a checkpoint, a rotation (2), a note, a checkpoint
+    assert!(first.contains("VERIFIED: 38 entries"), "{first}");
+    for line in [
+        "metric.jsonl.gz: 33600 records (seq 1)",
+        "behavior.identities.jsonl: 50 records (seq 4)",
+        "hand-written-metrics.csv: 4 records (seq 6), 1 bad line quarantined",
+        "checked offline: entry 7",
+    ] {
+        assert!(first.contains(line), "{line:?} missing from\n{first}");
+    }
+    let data = dir.path().join("demo-demo-data");
+    for file in [
+        "metric.jsonl.gz",
+        "auth.csv",
+        "proxy.jsonl",
+        "behavior.jsonl",
+        "behavior.planted.json",
+    ] {
+        assert!(data.join(file).exists(), "{file}");
+    }
+    let metric_lines = fs::read_to_string(store.join("events/metric.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(metric_lines, 33_600 + 4);
+
+    // The second run generates the same bytes, so every ingest is refused as a duplicate.
     let second = ok(&store, &["demo"]);
     assert!(second.contains("the store exists"), "{second}");
-    assert!(second.contains("VERIFIED: 64 entries"), "{second}");
-    assert!(
-        second.contains("ingested before (seq 1); duplicates are refused"),
-        "{second}"
-    );
+    assert_eq!(second.matches("were ingested before").count(), 6, "{second}");
+    assert!(second.contains("VERIFIED: 69 entries"), "{second}");
 }
