@@ -30,10 +30,16 @@ pub fn frozen_schemas() -> Vec<(&'static str, Schema)> {
         ("proxy-input.v1.schema.json", input::<ProxyEvent>("proxy")),
         ("behavior-input.v1.schema.json", input::<BehaviorEvent>("behavior")),
         ("identity-input.v1.schema.json", input::<Identity>("identity")),
-        ("metric-event.v1.schema.json", stored::<MetricEvent>("events/metric.jsonl")),
+        (
+            "metric-event.v1.schema.json",
+            stored::<MetricEvent>("events/metric.jsonl"),
+        ),
         ("auth-event.v1.schema.json", stored::<AuthEvent>("events/auth.jsonl")),
         ("proxy-event.v1.schema.json", stored::<ProxyEvent>("events/proxy.jsonl")),
-        ("behavior-event.v1.schema.json", stored::<BehaviorEvent>("events/behavior.jsonl")),
+        (
+            "behavior-event.v1.schema.json",
+            stored::<BehaviorEvent>("events/behavior.jsonl"),
+        ),
         ("identity.v1.schema.json", stored::<Identity>("identities.jsonl")),
     ]
 }
@@ -82,7 +88,9 @@ fn input<T: JsonSchema>(format: &str) -> Schema {
     );
     object.insert(
         "description".to_owned(),
-        json!("One JSON Lines object (a CSV row has the same column names). Optional fields may be absent, null or empty."),
+        json!(
+            "One JSON Lines object (a CSV row has the same column names). Optional fields may be absent, null or empty."
+        ),
     );
     if let Some(Value::Object(properties)) = object.get_mut("properties") {
         properties.remove("id");
@@ -92,7 +100,8 @@ fn input<T: JsonSchema>(format: &str) -> Schema {
                 Some(pattern) if pattern.ends_with("Z$") => {
                     property.insert("pattern".to_owned(), json!(INPUT_TIME));
                     if let Some(Value::String(description)) = property.get_mut("description") {
-                        *description = description.replace("RFC 3339 UTC", "RFC 3339 with `Z` or an offset (stored in UTC)");
+                        *description =
+                            description.replace("RFC 3339 UTC", "RFC 3339 with `Z` or an offset (stored in UTC)");
                     }
                 }
                 Some(pattern) if pattern.contains("{12}") => {
