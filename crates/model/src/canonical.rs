@@ -117,8 +117,8 @@ pub fn is_canonical(text: &str) -> bool {
 }
 
 /// Checks the members of an object named `name` under the rule for stored
-/// values; used by types that serialize themselves without first building a
-/// [`Value`] (which would copy every member).
+/// values, so that a type can refuse bad members when it is built, with the
+/// member's path, rather than when it is first written.
 pub(crate) fn check_object(name: &str, members: &Map<String, Value>) -> Result<(), CanonicalError> {
     members.iter().try_for_each(|(key, item)| {
         check_numbers_below(item, NumberRule::Interoperable).map_err(|e| e.under(key).under(name))
@@ -126,7 +126,8 @@ pub(crate) fn check_object(name: &str, members: &Map<String, Value>) -> Result<(
 }
 
 /// Canonical bytes of a value whose numbers the caller has already checked
-/// with [`check_object`] (and whose own integer fields are in range).
+/// with [`check_object`] (and whose own integer fields are in range): the
+/// same bytes as [`to_canonical_string`], without checking twice.
 pub(crate) fn to_canonical_string_prechecked<T: Serialize>(value: &T) -> Result<String, CanonicalError> {
     serialize(&serde_json::to_value(value).map_err(|e| CanonicalError::NotJson(e.to_string()))?)
 }

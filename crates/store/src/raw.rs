@@ -6,7 +6,7 @@
 use crate::error::StoreError;
 use sha2::{Digest, Sha256};
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -21,21 +21,6 @@ pub struct RawFile {
     pub bytes: u64,
     /// Whether this call stored it (false: the same content was already archived).
     pub newly_stored: bool,
-}
-
-/// Copies `source` into the archive of the store at `root`, hashing it on
-/// the way (one pass, constant memory).
-pub fn archive(root: &Path, source: &mut dyn Read) -> Result<RawFile, StoreError> {
-    let mut incoming = Incoming::create(root)?;
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let read = source.read(&mut buffer).map_err(StoreError::io(&incoming.temporary))?;
-        if read == 0 {
-            break;
-        }
-        incoming.write(&buffer[..read])?;
-    }
-    incoming.finish()
 }
 
 /// A raw file being archived while it is read: written to a temporary file
@@ -148,13 +133,20 @@ impl Drop for Incoming {
 
 #[cfg(test)]
 mod tests {
-    use super::archive;
+    use super::{Incoming, RawFile};
+    use std::path::Path;
+
+    fn archive(root: &Path, content: &[u8]) -> RawFile {
+        let mut incoming = Incoming::create(root).unwrap();
+        incoming.write(content).unwrap();
+        incoming.finish().unwrap()
+    }
 
     #[test]
     fn content_addressed_read_only_and_stored_once() {
         let dir = tempfile::tempdir().unwrap();
         let content = b"timestamp,entity,metric,value\n2026-11-21T10:00:00Z,web-1,cpu,0.5\n";
-        let first = archive(dir.path(), &mut &content[..]).unwrap();
+        let first = archive(dir.path(), content);
         assert_eq!(first.sha256, model::digest::sha256_hex(content));
         assert_eq!(first.bytes, content.len() as u64);
         assert!(first.newly_stored);
@@ -162,7 +154,7 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), content);
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o444);
-        let again = archive(dir.path(), &mut &content[..]).unwrap();
+        let again = archive(dir.path(), content);
         assert!(!again.newly_stored);
         assert_eq!(again.sha256, first.sha256);
         let names: Vec<_> = std::fs::read_dir(dir.path().join("raw/sha256"))
