@@ -77,14 +77,7 @@ pub fn parse_jsonl_line(
     bytes: &[u8],
     options: &ParseOptions,
 ) -> Option<Result<ParsedEvent, LineError>> {
-    let mut bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    if line == 1 {
-        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    }
-    if bytes.iter().all(|b| matches!(b, b' ' | b'\t')) {
-        return None;
-    }
+    let bytes = line_content(line, bytes)?;
     let result = parse_line(format, line, bytes, options);
     Some(result.map(|n| ParsedEvent {
         line,
@@ -93,7 +86,19 @@ pub fn parse_jsonl_line(
     }))
 }
 
-fn parse_line(
+/// The content of line number `line`: without its `\n` or `\r\n`, and on
+/// the first line without a byte order mark; `None` for a blank line.
+pub(crate) fn line_content(line: u64, bytes: &[u8]) -> Option<&[u8]> {
+    let mut bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    if line == 1 {
+        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    }
+    (!bytes.iter().all(|b| matches!(b, b' ' | b'\t'))).then_some(bytes)
+}
+
+/// Parses the content of one non-blank line by the reference path.
+pub(crate) fn parse_line(
     format: Format,
     line: u64,
     bytes: &[u8],

@@ -15,7 +15,7 @@
 //!   large (seeds, nanosecond times, byte totals) are stored as decimal
 //!   strings instead.
 
-mod writer;
+pub(crate) mod writer;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -177,8 +177,11 @@ fn check_numbers_below(value: &Value, rule: NumberRule) -> Result<(), CanonicalE
                 || number.as_f64().unwrap_or_default().abs(),
                 |i| i.unsigned_abs() as f64,
             );
-            let written_as_integer = integer.is_some() || (magnitude.fract() == 0.0 && magnitude < 1e21);
-            if rule == NumberRule::Interoperable && written_as_integer && magnitude > MAX_SAFE_INTEGER as f64 {
+            let unsafe_integer = match integer {
+                Some(_) => magnitude > MAX_SAFE_INTEGER as f64,
+                None => is_written_as_unsafe_integer(magnitude),
+            };
+            if rule == NumberRule::Interoperable && unsafe_integer {
                 return Err(CanonicalError::UnsafeInteger {
                     value: number.to_string(),
                     path: String::new(),
@@ -195,6 +198,12 @@ fn check_numbers_below(value: &Value, rule: NumberRule) -> Result<(), CanonicalE
             .try_for_each(|(key, item)| check_numbers_below(item, rule).map_err(|e| e.under(key))),
         Value::Null | Value::Bool(_) | Value::String(_) => Ok(()),
     }
+}
+
+/// Whether a double of this magnitude is written as an integer literal (ECMAScript
+/// spells integral values below 1e21 without an exponent) beyond 2^53 − 1.
+pub(crate) fn is_written_as_unsafe_integer(magnitude: f64) -> bool {
+    magnitude.fract() == 0.0 && magnitude < 1e21 && magnitude > MAX_SAFE_INTEGER as f64
 }
 
 impl CanonicalError {

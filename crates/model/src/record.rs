@@ -9,6 +9,10 @@
 //! and Merkle root: RFC 6962 over the records in file order, each leaf's
 //! data being the 32 raw bytes of the record's `hash`.
 
+mod builder;
+
+pub use builder::{RecordBuilder, SealedParts};
+
 use crate::canonical::{self, CanonicalError};
 use serde_json::{Map, Value};
 

@@ -66,7 +66,7 @@ pub(crate) fn write_object(out: &mut String, members: &Map<String, Value>, extra
     Some(())
 }
 
-fn write_number(out: &mut String, number: f64) -> Option<()> {
+pub(crate) fn write_number(out: &mut String, number: f64) -> Option<()> {
     if !number.is_finite() {
         return None;
     }
@@ -76,7 +76,7 @@ fn write_number(out: &mut String, number: f64) -> Option<()> {
 
 /// RFC 8785 §3.2.2.2: only `"`, `\` and the C0 controls are escaped, with
 /// the short forms where JSON has one and lowercase `\u00xx` otherwise.
-fn write_string(out: &mut String, text: &str) {
+pub(crate) fn write_string(out: &mut String, text: &str) {
     out.push('"');
     let mut plain_from = 0;
     for (at, byte) in text.bytes().enumerate() {

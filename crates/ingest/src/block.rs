@@ -1,0 +1,122 @@
+//! JSON Lines parsed a block at a time straight into stored records: the
+//! shape a caller needs to cut a large input into blocks, parse them on
+//! several cores and append the results in order.
+//!
+//! Each line goes through the fast path ([`crate::fast`]) and, when that
+//! declines, through the reference path, which decides and explains; a line
+//! yields exactly what [`crate::parse_jsonl_line`] (followed by the identity
+//! check) yields for it.
+
+use crate::fast::{self, FastContext};
+use crate::jsonl::{line_content, parse_line};
+use crate::{Format, LineError, ParseOptions};
+use model::record::RecordBuilder;
+use std::collections::HashSet;
+
+/// The outcome of parsing one block of lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedBlock {
+    /// The stored lines of the accepted events, each followed by `\n`, in
+    /// input order.
+    pub records: Vec<u8>,
+    /// Each accepted event's record hash, in the same order.
+    pub hashes: Vec<[u8; 32]>,
+    /// The refused lines, in input order.
+    pub rejected: Vec<LineError>,
+}
+
+/// A run of whole lines of a JSON Lines input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineBlock<'a> {
+    /// Number of the block's first line (1-based).
+    pub first_line: u64,
+    /// The lines, each ending in `\n` except perhaps the input's last.
+    pub bytes: &'a [u8],
+}
+
+/// Cuts `bytes` (whole lines, the first numbered `first_line`) into blocks
+/// of about `target` bytes, each ending at a line end; a line longer than
+/// `target` is a block of its own size.
+pub fn split_jsonl_blocks(bytes: &[u8], first_line: u64, target: usize) -> Vec<LineBlock<'_>> {
+    let mut blocks = Vec::with_capacity(bytes.len() / target.max(1) + 1);
+    let (mut start, mut line) = (0, first_line);
+    while start < bytes.len() {
+        let wanted = (start + target.max(1)).min(bytes.len());
+        let end = match bytes[wanted - 1..].iter().position(|b| *b == b'\n') {
+            Some(at) => wanted + at,
+            None => bytes.len(),
+        };
+        let block = &bytes[start..end];
+        blocks.push(LineBlock {
+            first_line: line,
+            bytes: block,
+        });
+        line += block.iter().filter(|b| **b == b'\n').count() as u64;
+        start = end;
+    }
+    blocks
+}
+
+/// Parses a block of `format` lines. With `identities`, a behaviour event
+/// naming an identity not in the set is refused (other formats ignore it).
+pub fn parse_jsonl_block(
+    format: Format,
+    block: LineBlock<'_>,
+    options: &ParseOptions,
+    identities: Option<&HashSet<String>>,
+) -> ParsedBlock {
+    let mut parsed = ParsedBlock {
+        records: Vec::with_capacity(block.bytes.len() * 2),
+        hashes: Vec::with_capacity(block.bytes.len() / 64),
+        rejected: Vec::new(),
+    };
+    let context = FastContext { identities };
+    let mut builder = RecordBuilder::new();
+    for (i, bytes) in block.bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+        let line = block.first_line + i as u64;
+        let Some(content) = line_content(line, bytes) else {
+            continue;
+        };
+        if let Some(hash) = fast::parse(format, content, &context, &mut builder, &mut parsed.records) {
+            parsed.records.push(b'\n');
+            parsed.hashes.push(hash);
+            continue;
+        }
+        let checked = parse_line(format, line, content, options).and_then(|normalized| {
+            if let (Format::Behavior, Some(known)) = (format, identities) {
+                check_registered_identity(known, line, &normalized.record)?;
+            }
+            Ok(normalized)
+        });
+        match checked {
+            Ok(normalized) => {
+                parsed.records.extend_from_slice(normalized.sealed.line.as_bytes());
+                parsed.records.push(b'\n');
+                parsed.hashes.push(normalized.sealed.hash);
+            }
+            Err(error) => parsed.rejected.push(error),
+        }
+    }
+    parsed
+}
+
+/// Refuses a behaviour event whose `identity_id` is not in `known`.
+pub fn check_registered_identity(
+    known: &HashSet<String>,
+    line: u64,
+    record: &serde_json::Value,
+) -> Result<(), LineError> {
+    let id = record
+        .get("identity_id")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    if known.contains(id) {
+        return Ok(());
+    }
+    Err(LineError::new(
+        line,
+        Some("identity_id"),
+        "an identity registered in identities.jsonl (ingest the identities first)",
+        format!("{id:?}"),
+    ))
+}

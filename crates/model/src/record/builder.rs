@@ -1,0 +1,304 @@
+//! A record written member by member straight into its canonical bytes, then
+//! sealed with its content id and hash.
+//!
+//! This is how ingest stores events: one canonical write per event, the `id`
+//! and `hash` members spliced in afterwards, where going through a
+//! [`serde_json::Value`] would build a map and write the object three times
+//! (without `id`, without `hash`, whole). The bytes are exactly those of
+//! [`super::seal_members`] for the same members, which the tests hold equal.
+
+use crate::canonical::writer::{write_number, write_string};
+use crate::canonical::{CanonicalError, MAX_SAFE_INTEGER, is_written_as_unsafe_integer};
+use sha2::{Digest, Sha256};
+use std::cmp::Ordering;
+use uuid::Uuid;
+
+/// What sealing a built record produced, besides its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SealedParts {
+    /// The record's hash: SHA-256 of its canonical bytes without `hash`.
+    pub hash: [u8; 32],
+    /// The content id, when one was asked for.
+    pub id: Option<Uuid>,
+}
+
+/// Writes one record at a time; reusable, so that its buffers are allocated
+/// once per thread rather than once per record.
+///
+/// Members must be added in canonical key order (for the ASCII keys of
+/// driftledger's formats, byte order), each key once; `id` and `hash` are
+/// added by [`RecordBuilder::seal`]. Breaking either rule is a programming
+/// error and panics.
+///
+/// ```
+/// let mut builder = model::record::RecordBuilder::new();
+/// builder.string("entity", "web-1");
+/// builder.number("value", 0.5).unwrap();
+/// let mut line = Vec::new();
+/// let parts = builder.seal(None, &mut line);
+/// let expected = model::record::seal(serde_json::json!({"entity": "web-1", "value": 0.5})).unwrap();
+/// assert_eq!(line, expected.line.as_bytes());
+/// assert_eq!(parts.hash, expected.hash);
+/// ```
+#[derive(Debug, Clone)]
+pub struct RecordBuilder {
+    /// `{` and the members so far, comma-separated; `}` is added when sealing.
+    content: String,
+    /// Each member's key and the offset of its first byte in `content`.
+    members: Vec<(&'static str, usize)>,
+    with_id: Vec<u8>,
+}
+
+impl Default for RecordBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RecordBuilder {
+    /// An empty record.
+    pub fn new() -> Self {
+        RecordBuilder {
+            content: String::from("{"),
+            members: Vec::with_capacity(16),
+            with_id: Vec::with_capacity(256),
+        }
+    }
+
+    /// Drops the members added so far (after an error, say).
+    pub fn reset(&mut self) {
+        self.content.truncate(1);
+        self.members.clear();
+    }
+
+    fn key(&mut self, key: &'static str) {
+        assert!(
+            key != "hash" && key != "id",
+            "`{key}` is added by sealing, not as a member"
+        );
+        if let Some((last, _)) = self.members.last() {
+            assert!(
+                crate::canonical::writer::utf16_cmp(last, key) == Ordering::Less,
+                "members must come in canonical key order, each once: `{key}` after `{last}`"
+            );
+            self.content.push(',');
+        }
+        self.members.push((key, self.content.len()));
+        write_string(&mut self.content, key);
+        self.content.push(':');
+    }
+
+    /// Adds a string member.
+    pub fn string(&mut self, key: &'static str, value: &str) {
+        self.key(key);
+        write_string(&mut self.content, value);
+    }
+
+    /// Adds a number member, refused (and not added) when it is not finite
+    /// or would be written as an integer beyond 2^53 − 1 (see
+    /// [`crate::canonical`]).
+    pub fn number(&mut self, key: &'static str, value: f64) -> Result<(), CanonicalError> {
+        if !value.is_finite() {
+            return Err(CanonicalError::NotJson("a number that is not finite".to_owned()));
+        }
+        if is_written_as_unsafe_integer(value.abs()) {
+            return Err(CanonicalError::UnsafeInteger {
+                value: ryu_js::Buffer::new().format_finite(value).to_owned(),
+                path: format!("/{key}"),
+            });
+        }
+        self.key(key);
+        write_number(&mut self.content, value).expect("checked finite above");
+        Ok(())
+    }
+
+    /// Adds an integer member, refused (and not added) beyond 2^53 − 1.
+    pub fn unsigned(&mut self, key: &'static str, value: u64) -> Result<(), CanonicalError> {
+        if value > MAX_SAFE_INTEGER {
+            return Err(CanonicalError::UnsafeInteger {
+                value: value.to_string(),
+                path: format!("/{key}"),
+            });
+        }
+        self.key(key);
+        write_number(&mut self.content, value as f64).expect("integers are finite");
+        Ok(())
+    }
+
+    /// Adds a boolean member.
+    pub fn boolean(&mut self, key: &'static str, value: bool) {
+        self.key(key);
+        self.content.push_str(if value { "true" } else { "false" });
+    }
+
+    /// Seals the record and appends its stored line (no newline) to `out`,
+    /// then resets the builder.
+    ///
+    /// With `id_kind`, the record first gets an `id` member: the
+    /// [`crate::id::artifact_id`] of that kind over the canonical bytes of
+    /// the members. The hash covers the record with its `id`.
+    pub fn seal(&mut self, id_kind: Option<&str>, out: &mut Vec<u8>) -> SealedParts {
+        self.content.push('}');
+        let mut id_text = [0u8; 36];
+        let id = id_kind.map(|kind| crate::id::artifact_id(kind, self.content.as_bytes()));
+        let id_text: Option<&str> = id.map(|id| &*id.hyphenated().encode_lower(&mut id_text));
+
+        let hash: [u8; 32] = match id_text {
+            Some(id_text) => {
+                self.with_id.clear();
+                splice(&self.content, &self.members, &[("id", id_text)], &mut self.with_id);
+                Sha256::digest(&self.with_id).into()
+            }
+            None => Sha256::digest(self.content.as_bytes()).into(),
+        };
+        let mut hash_hex = [0u8; 64];
+        hex::encode_to_slice(hash, &mut hash_hex).expect("64 digits for 32 bytes");
+        let hash_hex = std::str::from_utf8(&hash_hex).expect("hex digits are ASCII");
+        match id_text {
+            Some(id_text) => splice(
+                &self.content,
+                &self.members,
+                &[("hash", hash_hex), ("id", id_text)],
+                out,
+            ),
+            None => splice(&self.content, &self.members, &[("hash", hash_hex)], out),
+        }
+        self.reset();
+        SealedParts { hash, id }
+    }
+}
+
+/// Appends the closed object `content` (whose members start at the offsets
+/// in `members`) with the string members `extra` (sorted, keys not in
+/// `members`, keys and values needing no escapes) merged in key order.
+fn splice(content: &str, members: &[(&str, usize)], extra: &[(&str, &str)], out: &mut Vec<u8>) {
+    let closing = content.len() - 1;
+    let mut copied = 0;
+    let mut anything_before = !members.is_empty();
+    for (key, value) in extra {
+        let at = members
+            .iter()
+            .find(|(member, _)| crate::canonical::writer::utf16_cmp(member, key) == Ordering::Greater)
+            .map(|(_, offset)| *offset);
+        let offset = at.unwrap_or(closing);
+        out.extend_from_slice(&content.as_bytes()[copied..offset]);
+        copied = offset;
+        if at.is_none() && anything_before {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":\"");
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+        if at.is_some() {
+            out.push(b',');
+        }
+        anything_before = true;
+    }
+    out.extend_from_slice(&content.as_bytes()[copied..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::seal_members;
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    /// Keys around `hash` and `id` in byte order, so that every splice
+    /// position (first, between, last, empty object) occurs.
+    const KEYS: [&str; 8] = ["a", "entity", "h", "hat", "ice", "idx", "label", "zz"];
+
+    #[derive(Debug, Clone)]
+    enum Member {
+        Text(String),
+        Number(f64),
+        Unsigned(u64),
+        Flag(bool),
+    }
+
+    fn member() -> impl Strategy<Value = Member> {
+        prop_oneof![
+            any::<String>().prop_map(Member::Text),
+            any::<f64>().prop_map(Member::Number),
+            (0..=MAX_SAFE_INTEGER + 2).prop_map(Member::Unsigned),
+            any::<bool>().prop_map(Member::Flag),
+            Just(Member::Number(1e16)),
+            Just(Member::Number(-0.0)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn equals_sealing_a_value(
+            present in proptest::collection::vec(proptest::option::of(member()), KEYS.len()),
+            with_id in any::<bool>(),
+        ) {
+            let mut builder = RecordBuilder::new();
+            let mut members = Map::new();
+            for (key, item) in KEYS.iter().zip(&present) {
+                let Some(item) = item else { continue };
+                let (added, value) = match item {
+                    Member::Text(text) => { builder.string(key, text); (Ok(()), Value::from(text.clone())) }
+                    Member::Number(v) => (builder.number(key, *v), serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number)),
+                    Member::Unsigned(v) => (builder.unsigned(key, *v), Value::from(*v)),
+                    Member::Flag(b) => { builder.boolean(key, *b); (Ok(()), Value::Bool(*b)) }
+                };
+                let reference = crate::canonical::object_with_members(
+                    &Map::from_iter([(key.to_string(), value.clone())]), &[]);
+                prop_assert_eq!(added.is_ok(), reference.is_ok() && !value.is_null(), "{} {:?}", key, item);
+                // A refused member is not added, and the record goes on without it.
+                if added.is_ok() {
+                    members.insert(key.to_string(), value);
+                }
+            }
+            let mut line = b"prefix ".to_vec();
+            let kind = "test-event";
+            let parts = builder.seal(with_id.then_some(kind), &mut line);
+            let expected = if with_id {
+                let content = crate::canonical::object_with_members(&members, &[]).unwrap();
+                let id = crate::id::artifact_id(kind, content.as_bytes()).to_string();
+                prop_assert_eq!(parts.id.map(|id| id.to_string()), Some(id.clone()));
+                seal_members(&members, &[("id", &id)]).unwrap()
+            } else {
+                prop_assert_eq!(parts.id, None);
+                seal_members(&members, &[]).unwrap()
+            };
+            prop_assert_eq!(std::str::from_utf8(&line).unwrap(), format!("prefix {}", expected.line));
+            prop_assert_eq!(parts.hash, expected.hash);
+            // The builder is ready for the next record.
+            let mut again = Vec::new();
+            builder.seal(None, &mut again);
+            prop_assert_eq!(again, seal_members(&Map::new(), &[]).unwrap().line.into_bytes());
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "canonical key order")]
+    fn keys_out_of_order_panic() {
+        let mut builder = RecordBuilder::new();
+        builder.string("metric", "cpu");
+        builder.string("entity", "web-1");
+    }
+
+    #[test]
+    fn refused_numbers_are_not_added() {
+        let mut builder = RecordBuilder::new();
+        assert!(builder.number("value", f64::NAN).is_err());
+        assert_eq!(
+            builder.number("value", 1e16),
+            Err(CanonicalError::UnsafeInteger {
+                value: "10000000000000000".to_owned(),
+                path: "/value".to_owned()
+            })
+        );
+        assert!(builder.unsigned("bytes", MAX_SAFE_INTEGER + 1).is_err());
+        builder.number("value", 1e21).unwrap();
+        let mut line = Vec::new();
+        builder.seal(None, &mut line);
+        let line = String::from_utf8(line).unwrap();
+        assert!(line.ends_with(r#","value":1e+21}"#), "{line}");
+    }
+}
