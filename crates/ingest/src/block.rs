@@ -12,6 +12,7 @@ use crate::jsonl::{line_content, parse_line};
 use crate::{Format, LineError, ParseOptions};
 use model::record::RecordBuilder;
 use std::collections::HashSet;
+use std::ops::Range;
 
 /// The outcome of parsing one block of lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,19 +26,21 @@ pub struct ParsedBlock {
     pub rejected: Vec<LineError>,
 }
 
-/// A run of whole lines of a JSON Lines input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineBlock<'a> {
+/// Where a block of whole lines lies in a piece of JSON Lines input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineSpan {
     /// Number of the block's first line (1-based).
     pub first_line: u64,
-    /// The lines, each ending in `\n` except perhaps the input's last.
-    pub bytes: &'a [u8],
+    /// The block's bytes: lines each ending in `\n`, except perhaps the
+    /// input's last.
+    pub range: Range<usize>,
 }
 
 /// Cuts `bytes` (whole lines, the first numbered `first_line`) into blocks
 /// of about `target` bytes, each ending at a line end; a line longer than
-/// `target` is a block of its own size.
-pub fn split_jsonl_blocks(bytes: &[u8], first_line: u64, target: usize) -> Vec<LineBlock<'_>> {
+/// `target` is a block of its own size. Also returns the number of line
+/// ends in `bytes`, so that the caller can number what follows.
+pub fn split_jsonl_blocks(bytes: &[u8], first_line: u64, target: usize) -> (Vec<LineSpan>, u64) {
     let mut blocks = Vec::with_capacity(bytes.len() / target.max(1) + 1);
     let (mut start, mut line) = (0, first_line);
     while start < bytes.len() {
@@ -46,35 +49,35 @@ pub fn split_jsonl_blocks(bytes: &[u8], first_line: u64, target: usize) -> Vec<L
             Some(at) => wanted + at,
             None => bytes.len(),
         };
-        let block = &bytes[start..end];
-        blocks.push(LineBlock {
+        blocks.push(LineSpan {
             first_line: line,
-            bytes: block,
+            range: start..end,
         });
-        line += block.iter().filter(|b| **b == b'\n').count() as u64;
+        line += bytes[start..end].iter().filter(|b| **b == b'\n').count() as u64;
         start = end;
     }
-    blocks
+    (blocks, line - first_line)
 }
 
-/// Parses a block of `format` lines. With `identities`, a behaviour event
+/// Parses a block of `format` lines, the first numbered `first_line`. With `identities`, a behaviour event
 /// naming an identity not in the set is refused (other formats ignore it).
 pub fn parse_jsonl_block(
     format: Format,
-    block: LineBlock<'_>,
+    first_line: u64,
+    bytes: &[u8],
     options: &ParseOptions,
     identities: Option<&HashSet<String>>,
 ) -> ParsedBlock {
     let mut parsed = ParsedBlock {
-        records: Vec::with_capacity(block.bytes.len() * 2),
-        hashes: Vec::with_capacity(block.bytes.len() / 64),
+        records: Vec::with_capacity(bytes.len() * 3),
+        hashes: Vec::with_capacity(bytes.len() / 64),
         rejected: Vec::new(),
     };
     let context = FastContext { identities };
     let mut builder = RecordBuilder::new();
-    for (i, bytes) in block.bytes.split_inclusive(|b| *b == b'\n').enumerate() {
-        let line = block.first_line + i as u64;
-        let Some(content) = line_content(line, bytes) else {
+    for (i, line_bytes) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+        let line = first_line + i as u64;
+        let Some(content) = line_content(line, line_bytes) else {
             continue;
         };
         if let Some(hash) = fast::parse(format, content, &context, &mut builder, &mut parsed.records) {

@@ -1,5 +1,5 @@
-//! The fast path for JSON Lines: a well-formed line deserialized straight
-//! into typed, borrowed fields and written once into its record by a
+//! The fast path for JSON Lines: a well-formed line scanned once into
+//! borrowed fields ([`scan`]) and written once into its record by a
 //! [`RecordBuilder`], with no [`serde_json::Value`] in between.
 //!
 //! It is an optimization and nothing else. Whenever a line is not plainly
@@ -11,10 +11,11 @@
 //! reference path gives; property tests in this crate hold the two equal on
 //! generated and mutated lines.
 
+mod scan;
+
 use crate::Format;
 use model::record::RecordBuilder;
-use serde::Deserialize;
-use std::borrow::Cow;
+use scan::{Token, scan_object};
 use std::collections::HashSet;
 
 /// What the fast path needs besides the line.
@@ -55,194 +56,142 @@ pub(crate) fn parse(
     Some(builder.seal(id_kind, out).hash)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MetricLine<'a> {
-    #[serde(borrow)]
-    timestamp: Cow<'a, str>,
-    #[serde(borrow)]
-    entity: Cow<'a, str>,
-    #[serde(borrow)]
-    metric: Cow<'a, str>,
-    value: f64,
-    #[serde(borrow, default)]
-    label: Option<Cow<'a, str>>,
-}
-
 fn metric(line: &[u8], b: &mut RecordBuilder) -> Option<()> {
-    let l: MetricLine = serde_json::from_slice(line).ok()?;
+    let mut v: [Option<Token>; 5] = Default::default();
+    scan_object(line, Format::Metric.fields(), &mut v)?;
+    let [timestamp, entity, metric, value, label] = v;
     let mut time = [0u8; 24];
-    let timestamp = utc_timestamp(&l.timestamp, &mut time)?;
-    b.string("entity", required(&l.entity)?);
-    if let Some(label) = optional(&l.label) {
+    let timestamp = utc_timestamp(required(&timestamp)?, &mut time)?;
+    b.string("entity", required(&entity)?);
+    if let Some(label) = optional(&label)? {
         b.string("label", label);
     }
-    b.string("metric", required(&l.metric)?);
+    b.string("metric", required(&metric)?);
     b.string("timestamp", timestamp);
-    b.number("value", l.value).ok()
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AuthLine<'a> {
-    #[serde(borrow)]
-    timestamp: Cow<'a, str>,
-    #[serde(borrow)]
-    user_id: Cow<'a, str>,
-    #[serde(borrow)]
-    ip_address: Cow<'a, str>,
-    #[serde(borrow)]
-    endpoint: Cow<'a, str>,
-    status_code: u16,
-    #[serde(borrow, default)]
-    location: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    device_fingerprint: Option<Cow<'a, str>>,
-    #[serde(default)]
-    bytes_transferred: Option<u64>,
-    #[serde(default)]
-    is_attack: Option<bool>,
-    #[serde(borrow, default)]
-    attack_type: Option<Cow<'a, str>>,
+    b.number("value", float(&value)?).ok()
 }
 
 fn auth(line: &[u8], b: &mut RecordBuilder) -> Option<()> {
-    let l: AuthLine = serde_json::from_slice(line).ok()?;
+    let mut v: [Option<Token>; 10] = Default::default();
+    scan_object(line, Format::Auth.fields(), &mut v)?;
+    let [
+        timestamp,
+        user_id,
+        ip_address,
+        endpoint,
+        status_code,
+        location,
+        device_fingerprint,
+        bytes_transferred,
+        is_attack,
+        attack_type,
+    ] = v;
     let mut time = [0u8; 24];
-    let timestamp = utc_timestamp(&l.timestamp, &mut time)?;
-    if let Some(attack_type) = optional(&l.attack_type) {
+    let timestamp = utc_timestamp(required(&timestamp)?, &mut time)?;
+    if let Some(attack_type) = optional(&attack_type)? {
         b.string("attack_type", attack_type);
     }
-    if let Some(bytes) = l.bytes_transferred {
+    if let Some(bytes) = optional_unsigned(&bytes_transferred)? {
         b.unsigned("bytes_transferred", bytes).ok()?;
     }
-    if let Some(device) = optional(&l.device_fingerprint) {
+    if let Some(device) = optional(&device_fingerprint)? {
         b.string("device_fingerprint", device);
     }
-    b.string("endpoint", required(&l.endpoint)?);
-    b.string("ip_address", required(&l.ip_address)?);
-    if let Some(is_attack) = l.is_attack {
+    b.string("endpoint", required(&endpoint)?);
+    b.string("ip_address", required(&ip_address)?);
+    if let Some(is_attack) = optional_bool(&is_attack)? {
         b.boolean("is_attack", is_attack);
     }
-    if let Some(location) = optional(&l.location) {
+    if let Some(location) = optional(&location)? {
         b.string("location", location);
     }
-    b.unsigned("status_code", u64::from(l.status_code)).ok()?;
+    b.unsigned("status_code", code(&status_code)?).ok()?;
     b.string("timestamp", timestamp);
-    b.string("user_id", required(&l.user_id)?);
+    b.string("user_id", required(&user_id)?);
     Some(())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProxyLine<'a> {
-    #[serde(borrow)]
-    time: Cow<'a, str>,
-    #[serde(borrow)]
-    clientip: Cow<'a, str>,
-    #[serde(borrow)]
-    action: Cow<'a, str>,
-    #[serde(borrow)]
-    url: Cow<'a, str>,
-    #[serde(borrow, default)]
-    user: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    method: Option<Cow<'a, str>>,
-    #[serde(default)]
-    responsecode: Option<u16>,
-    #[serde(default)]
-    requestsize: Option<u64>,
-    #[serde(default)]
-    responsesize: Option<u64>,
-    #[serde(borrow, default)]
-    useragent: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    category: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    label: Option<Cow<'a, str>>,
-}
-
 fn proxy(line: &[u8], b: &mut RecordBuilder) -> Option<()> {
-    let l: ProxyLine = serde_json::from_slice(line).ok()?;
-    let mut time = [0u8; 24];
-    let time = utc_timestamp(&l.time, &mut time)?;
-    let action = match &*l.action {
+    let mut v: [Option<Token>; 12] = Default::default();
+    scan_object(line, Format::Proxy.fields(), &mut v)?;
+    let [
+        time,
+        clientip,
+        action,
+        url,
+        user,
+        method,
+        responsecode,
+        requestsize,
+        responsesize,
+        useragent,
+        category,
+        label,
+    ] = v;
+    let mut time_out = [0u8; 24];
+    let time = utc_timestamp(required(&time)?, &mut time_out)?;
+    let action = match required(&action)? {
         "ALLOW" => "ALLOW",
         "DENY" => "DENY",
         _ => return None,
     };
     b.string("action", action);
-    if let Some(category) = optional(&l.category) {
+    if let Some(category) = optional(&category)? {
         b.string("category", category);
     }
-    b.string("clientip", required(&l.clientip)?);
-    if let Some(label) = optional(&l.label) {
+    b.string("clientip", required(&clientip)?);
+    if let Some(label) = optional(&label)? {
         b.string("label", label);
     }
-    if let Some(method) = optional(&l.method) {
+    if let Some(method) = optional(&method)? {
         b.string("method", method);
     }
-    if let Some(size) = l.requestsize {
+    if let Some(size) = optional_unsigned(&requestsize)? {
         b.unsigned("requestsize", size).ok()?;
     }
-    if let Some(code) = l.responsecode {
-        b.unsigned("responsecode", u64::from(code)).ok()?;
+    if responsecode.as_ref().is_some_and(|t| *t != Token::Null) {
+        b.unsigned("responsecode", code(&responsecode)?).ok()?;
     }
-    if let Some(size) = l.responsesize {
+    if let Some(size) = optional_unsigned(&responsesize)? {
         b.unsigned("responsesize", size).ok()?;
     }
     b.string("time", time);
-    b.string("url", required(&l.url)?);
-    if let Some(user) = optional(&l.user) {
+    b.string("url", required(&url)?);
+    if let Some(user) = optional(&user)? {
         b.string("user", user);
     }
-    if let Some(useragent) = optional(&l.useragent) {
+    if let Some(useragent) = optional(&useragent)? {
         b.string("useragent", useragent);
     }
     Some(())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BehaviorLine<'a> {
-    #[serde(borrow)]
-    event_id: Cow<'a, str>,
-    #[serde(borrow)]
-    identity_id: Cow<'a, str>,
-    #[serde(borrow)]
-    timestamp: Cow<'a, str>,
-    #[serde(borrow)]
-    event_type: Cow<'a, str>,
-    #[serde(borrow, default)]
-    host: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    privilege: Option<Cow<'a, str>>,
-}
-
 fn behavior(line: &[u8], b: &mut RecordBuilder, identities: Option<&HashSet<String>>) -> Option<()> {
-    let l: BehaviorLine = serde_json::from_slice(line).ok()?;
+    let mut v: [Option<Token>; 6] = Default::default();
+    scan_object(line, Format::Behavior.fields(), &mut v)?;
+    let [event_id, identity_id, timestamp, event_type, host, privilege] = v;
     let mut time = [0u8; 24];
-    let timestamp = utc_timestamp(&l.timestamp, &mut time)?;
-    let mut event_id = [0u8; 36];
-    let event_id = uuid::Uuid::parse_str(&l.event_id)
+    let timestamp = utc_timestamp(required(&timestamp)?, &mut time)?;
+    let mut event_id_text = [0u8; 36];
+    let event_id = uuid::Uuid::parse_str(required(&event_id)?)
         .ok()?
         .hyphenated()
-        .encode_lower(&mut event_id);
-    let mut identity_id = [0u8; 36];
-    let identity_id = uuid::Uuid::parse_str(&l.identity_id)
+        .encode_lower(&mut event_id_text);
+    let mut identity_id_text = [0u8; 36];
+    let identity_id = uuid::Uuid::parse_str(required(&identity_id)?)
         .ok()?
         .hyphenated()
-        .encode_lower(&mut identity_id);
+        .encode_lower(&mut identity_id_text);
     if identities.is_some_and(|known| !known.contains(&*identity_id)) {
         return None;
     }
     b.string("event_id", event_id);
-    b.string("event_type", required(&l.event_type)?);
-    if let Some(host) = optional(&l.host) {
+    b.string("event_type", required(&event_type)?);
+    if let Some(host) = optional(&host)? {
         b.string("host", host);
     }
     b.string("identity_id", identity_id);
-    if let Some(privilege) = optional(&l.privilege) {
+    if let Some(privilege) = optional(&privilege)? {
         b.string("privilege", privilege);
     }
     b.string("timestamp", timestamp);
@@ -250,13 +199,55 @@ fn behavior(line: &[u8], b: &mut RecordBuilder, identities: Option<&HashSet<Stri
 }
 
 /// A required string: present and not empty.
-fn required<'a>(text: &'a Cow<'_, str>) -> Option<&'a str> {
-    (!text.is_empty()).then_some(text)
+fn required<'a>(value: &'a Option<Token<'_>>) -> Option<&'a str> {
+    match value {
+        Some(Token::Text(text)) if !text.is_empty() => Some(text),
+        _ => None,
+    }
 }
 
-/// An optional string: `null` and the empty string mean absent.
-fn optional<'a>(text: &'a Option<Cow<'_, str>>) -> Option<&'a str> {
-    text.as_deref().filter(|text| !text.is_empty())
+/// An optional string (`null` and the empty string mean absent): `None`
+/// declines, `Some(None)` is absent.
+fn optional<'a>(value: &'a Option<Token<'_>>) -> Option<Option<&'a str>> {
+    match value {
+        None | Some(Token::Null) => Some(None),
+        Some(Token::Text(text)) => Some((!text.is_empty()).then_some(&**text)),
+        Some(_) => None,
+    }
+}
+
+/// A required finite number.
+fn float(value: &Option<Token<'_>>) -> Option<f64> {
+    match value {
+        Some(Token::Number(token)) => scan::to_f64(token).filter(|v| v.is_finite()),
+        _ => None,
+    }
+}
+
+/// A required status or response code.
+fn code(value: &Option<Token<'_>>) -> Option<u64> {
+    match value {
+        Some(Token::Number(token)) => scan::to_u64(token).filter(|v| *v <= u64::from(u16::MAX)),
+        _ => None,
+    }
+}
+
+/// An optional non-negative integer (`null` means absent).
+fn optional_unsigned(value: &Option<Token<'_>>) -> Option<Option<u64>> {
+    match value {
+        None | Some(Token::Null) => Some(None),
+        Some(Token::Number(token)) => scan::to_u64(token).map(Some),
+        Some(_) => None,
+    }
+}
+
+/// An optional boolean (`null` means absent).
+fn optional_bool(value: &Option<Token<'_>>) -> Option<Option<bool>> {
+    match value {
+        None | Some(Token::Null) => Some(None),
+        Some(Token::Bool(b)) => Some(Some(*b)),
+        Some(_) => None,
+    }
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.f…]Z` (1 to 9 fraction digits) naming a real

@@ -64,7 +64,7 @@ mod jsonl;
 mod normalize;
 mod options;
 
-pub use block::{LineBlock, ParsedBlock, check_registered_identity, parse_jsonl_block, split_jsonl_blocks};
+pub use block::{LineSpan, ParsedBlock, check_registered_identity, parse_jsonl_block, split_jsonl_blocks};
 pub use fields::LineError;
 pub use format::{Format, InputFormat, UnknownFormat};
 pub use jsonl::parse_jsonl_line;

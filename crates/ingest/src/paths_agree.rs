@@ -3,7 +3,7 @@
 //! key order and spacing, with stray and repeated keys, and parsed both ways.
 
 use crate::fast::{self, FastContext};
-use crate::{Format, LineBlock, ParseOptions, parse_jsonl_block, parse_jsonl_line};
+use crate::{Format, ParseOptions, parse_jsonl_block, parse_jsonl_line};
 use model::record::RecordBuilder;
 use proptest::prelude::*;
 use std::collections::HashSet;
@@ -241,7 +241,7 @@ proptest! {
         let known = known_identities();
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
         let options = ParseOptions { assume_utc: true };
-        let block = parse_jsonl_block(format, LineBlock { first_line: 7, bytes: text.as_bytes() }, &options, Some(&known));
+        let block = parse_jsonl_block(format, 7, text.as_bytes(), &options, Some(&known));
         let mut expected = crate::ParsedBlock::default();
         for (i, l) in lines.iter().enumerate() {
             let n = 7 + i as u64;
@@ -306,8 +306,8 @@ fn fast_path_takes_plain_lines() {
 #[test]
 fn blocks_are_cut_at_line_ends_and_numbered() {
     let text = b"aaaa\nbb\n\ncccccccc\ndd";
-    let blocks = crate::split_jsonl_blocks(text, 3, 4);
-    let got: Vec<(u64, &[u8])> = blocks.iter().map(|b| (b.first_line, b.bytes)).collect();
+    let (blocks, lines) = crate::split_jsonl_blocks(text, 3, 4);
+    let got: Vec<(u64, &[u8])> = blocks.iter().map(|b| (b.first_line, &text[b.range.clone()])).collect();
     assert_eq!(
         got,
         vec![
@@ -317,5 +317,6 @@ fn blocks_are_cut_at_line_ends_and_numbered() {
             (7, &b"dd"[..])
         ]
     );
-    assert!(crate::split_jsonl_blocks(b"", 1, 4).is_empty());
+    assert_eq!(lines, 4);
+    assert_eq!(crate::split_jsonl_blocks(b"", 1, 4), (vec![], 0));
 }

@@ -2,11 +2,14 @@
 //! appended to `events/<format>.jsonl` (identities to `identities.jsonl`),
 //! and one EVENTS_INGESTED (IDENTITIES_REGISTERED) entry, all or nothing.
 //!
-//! The file is first only hashed, so that a duplicate is refused before any
-//! work. Then one pass reads it once: the raw bytes are archived as they are
-//! read (gzip input, recognised by its magic bytes, is archived compressed
-//! and parsed decompressed), JSON Lines are cut into chunks of lines parsed
-//! and sealed on every core, and the records are appended in input order.
+//! One pass reads the file once: the raw bytes are hashed and archived as
+//! they are read (gzip input, recognised by its magic bytes, is archived
+//! compressed and parsed decompressed), JSON Lines are cut into chunks of
+//! lines parsed and sealed on every core, and the records are appended in
+//! input order, the next chunk being parsed while the last one is written.
+//! A duplicate is refused up front when an earlier ingest had a file of the
+//! same size (the file is then hashed first), otherwise once the pass has
+//! hashed it.
 //! By default one bad line stops the ingest with an error naming the line,
 //! and everything written so far (records, archive copy, directories) is
 //! removed, leaving the store byte-identical. With `quarantine`, bad lines
@@ -15,28 +18,27 @@
 //! the good ones are ingested. A behaviour event must name an identity
 //! already registered in `identities.jsonl`.
 
+mod chunks;
+mod quarantine;
+
 use crate::error::StoreError;
 use crate::raw::Incoming;
 use crate::record_file::RecordFile;
+use crate::stream::RecordStream;
 use crate::writer::Store;
+use chunks::{CHUNK_BYTES, Chunk, Chunks, Decoded, Tee};
 use flate2::bufread::MultiGzDecoder;
-use ingest::{Format, InputFormat, LineError, ParseOptions, ParsedEvent};
+use ingest::{Format, InputFormat, LineError, ParseOptions, ParsedBlock};
 use ledger::EntryDraft;
 use model::Action;
+use quarantine::QuarantineList;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-
-/// Bytes of JSON Lines handed to the cores at a time: large enough to keep
-/// them busy, small enough that memory stays flat whatever the file size.
-const CHUNK_BYTES: usize = 1 << 20;
-/// CSV records per batch (CSV is parsed on one core: a quoted cell may span
-/// lines, so the input cannot be cut at line ends blindly).
-const CSV_BATCH: usize = 4096;
 
 /// What to ingest and how.
 #[derive(Debug, Clone)]
@@ -135,30 +137,35 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
         move |source| IngestError::Store(StoreError::Io { path, source })
     };
 
-    let sha256 = hash_file(&request.path).map_err(io(&request.path))?;
-    if !request.allow_duplicate
-        && let Some(seq) = earlier_ingest(store, &sha256)?
+    let source = File::open(&request.path).map_err(io(&request.path))?;
+    let size = source.metadata().map_err(io(&request.path))?.len();
+    let earlier = if request.allow_duplicate {
+        Vec::new()
+    } else {
+        earlier_ingests(store)?
+    };
+    let duplicate_of = |sha256: &str| earlier.iter().find(|e| e.sha256 == sha256).map(|e| e.seq);
+    // Only a file of the same size as an earlier one can be a duplicate;
+    // hashing it first then saves parsing it in vain.
+    let hashed_first = match earlier.iter().any(|e| e.bytes == size) {
+        true => Some(hash_file(&request.path).map_err(io(&request.path))?),
+        false => None,
+    };
+    if let Some(sha256) = &hashed_first
+        && let Some(seq) = duplicate_of(sha256)
     {
         return Err(IngestError::Duplicate {
             file: file_label,
-            sha256,
+            sha256: sha256.clone(),
             seq,
         });
     }
-    let known_identities = match request.format {
+    let identities = match request.format {
         Format::Behavior => Some(registered_identities(store)?),
         _ => None,
     };
 
-    let source = File::open(&request.path).map_err(io(&request.path))?;
-    let mut tee = BufReader::with_capacity(
-        CHUNK_BYTES,
-        Tee {
-            inner: source,
-            archive: Incoming::create(store.root())?,
-            error: None,
-        },
-    );
+    let mut tee = BufReader::with_capacity(CHUNK_BYTES, Tee::new(source, Incoming::create(store.root())?));
     let gzip = tee.fill_buf().map_err(io(&request.path))?.starts_with(&[0x1f, 0x8b]);
     let (events_file, action) = destination(request.format);
     let events_file = RecordFile::new(events_file).map_err(IngestError::Store)?;
@@ -169,36 +176,58 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
     } else {
         Decoded::Plain(&mut tee)
     };
-    let mut batches = Batches::new(request.format, input_format, &mut decoded, &request.options);
-    while let Some(batch) = batches.next_batch() {
-        let batch = batch.map_err(|error| read_error(&file_label, gzip, error))?;
-        for parsed in batch {
-            let checked = parsed.and_then(|event| match &known_identities {
-                Some(known) => check_identity(known, event),
-                None => Ok(event),
-            });
-            match checked {
-                Ok(event) => stream.push_sealed(event.sealed)?,
-                Err(error) if request.quarantine => quarantine.push(error)?,
-                Err(error) => {
-                    return Err(IngestError::BadLine {
-                        file: file_label,
-                        error,
-                    });
+    let mut chunks = Chunks::new(
+        request.format,
+        input_format,
+        &mut decoded,
+        &request.options,
+        identities.as_ref(),
+    );
+    let mut sink = Sink {
+        stream: &mut stream,
+        quarantine: request.quarantine.then_some(&mut quarantine),
+        file: &file_label,
+    };
+    // Each round parses one chunk on every core while the previous chunk's
+    // records are written and the next chunk is read.
+    let mut next = chunks
+        .next_chunk()
+        .map_err(|error| read_error(&file_label, gzip, error))?;
+    let mut written: Option<ParsedChunk> = None;
+    loop {
+        let current = next.take();
+        let (parsed, step) = rayon::join(
+            || current.map(|chunk| parse_chunk(request.format, chunk, &request.options, identities.as_ref())),
+            || -> Result<Option<Chunk>, IngestError> {
+                if let Some(parsed) = written.take() {
+                    sink.append(parsed)?;
                 }
-            }
+                chunks
+                    .next_chunk()
+                    .map_err(|error| read_error(&file_label, gzip, error))
+            },
+        );
+        next = step?;
+        match parsed {
+            Some(parsed) => written = Some(parsed),
+            None => break,
         }
     }
-    drop(batches);
+    drop(chunks);
     drop(decoded);
     // The parser stops at the end of the data; the archive must hold every byte.
     std::io::copy(&mut tee, &mut std::io::sink()).map_err(io(&request.path))?;
-    let Tee { archive, error, .. } = tee.into_inner();
-    if let Some(error) = error {
-        return Err(IngestError::Store(error));
-    }
-    if archive.sha256_so_far() != sha256 {
+    let archive = tee.into_inner().into_archive()?;
+    let sha256 = archive.sha256_so_far();
+    if hashed_first.as_ref().is_some_and(|first| *first != sha256) {
         return Err(IngestError::ChangedDuringIngest { file: file_label });
+    }
+    if let Some(seq) = duplicate_of(&sha256) {
+        return Err(IngestError::Duplicate {
+            file: file_label,
+            sha256,
+            seq,
+        });
     }
     let archived = archive.finish()?;
     let quarantine = quarantine.finish(&sha256)?;
@@ -238,6 +267,69 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
     })
 }
 
+/// A chunk's records with their Merkle leaf hashes, block by block.
+struct ParsedChunk {
+    blocks: Vec<(ParsedBlock, Vec<tlog::Hash>)>,
+}
+
+/// Parses a chunk's blocks, and hashes their leaves, on every core.
+fn parse_chunk(
+    format: Format,
+    chunk: Chunk,
+    options: &ParseOptions,
+    identities: Option<&HashSet<String>>,
+) -> ParsedChunk {
+    let with_leaves = |block: ParsedBlock| {
+        let leaves = block.hashes.iter().map(|hash| tlog::leaf_hash(hash)).collect();
+        (block, leaves)
+    };
+    let blocks = match chunk {
+        Chunk::Jsonl { bytes, blocks } => blocks
+            .into_par_iter()
+            .map(|span| {
+                let block = &bytes[span.range];
+                with_leaves(ingest::parse_jsonl_block(
+                    format,
+                    span.first_line,
+                    block,
+                    options,
+                    identities,
+                ))
+            })
+            .collect(),
+        Chunk::Parsed(block) => vec![with_leaves(block)],
+    };
+    ParsedChunk { blocks }
+}
+
+/// Where parsed chunks go, in input order.
+struct Sink<'s, 'store> {
+    stream: &'s mut RecordStream<'store>,
+    /// `None`: the first bad line fails the ingest.
+    quarantine: Option<&'s mut QuarantineList>,
+    file: &'s str,
+}
+
+impl Sink<'_, '_> {
+    fn append(&mut self, parsed: ParsedChunk) -> Result<(), IngestError> {
+        for (block, leaves) in parsed.blocks {
+            for error in block.rejected {
+                match self.quarantine.as_deref_mut() {
+                    Some(quarantine) => quarantine.push(error)?,
+                    None => {
+                        return Err(IngestError::BadLine {
+                            file: self.file.to_owned(),
+                            error,
+                        });
+                    }
+                }
+            }
+            self.stream.push_lines(&block.records, &leaves)?;
+        }
+        Ok(())
+    }
+}
+
 fn read_error(file: &str, gzip: bool, error: std::io::Error) -> IngestError {
     if gzip
         && matches!(
@@ -271,145 +363,6 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
     }
 }
 
-/// The raw bytes as they are read, copied into the archive.
-struct Tee {
-    inner: File,
-    archive: Incoming,
-    /// The archive's write error, kept whole (a `Read` can only return
-    /// `std::io::Error`).
-    error: Option<StoreError>,
-}
-
-impl Read for Tee {
-    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        let read = self.inner.read(buffer)?;
-        if let Err(error) = self.archive.write(&buffer[..read]) {
-            let message = error.to_string();
-            self.error = Some(error);
-            return Err(std::io::Error::other(message));
-        }
-        Ok(read)
-    }
-}
-
-/// The input as the parser sees it.
-enum Decoded<'a, R: BufRead> {
-    Plain(&'a mut R),
-    Gzip(BufReader<MultiGzDecoder<&'a mut R>>),
-}
-
-impl<R: BufRead> Read for Decoded<'_, R> {
-    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            Decoded::Plain(reader) => reader.read(buffer),
-            Decoded::Gzip(reader) => reader.read(buffer),
-        }
-    }
-}
-
-impl<R: BufRead> BufRead for Decoded<'_, R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        match self {
-            Decoded::Plain(reader) => reader.fill_buf(),
-            Decoded::Gzip(reader) => reader.fill_buf(),
-        }
-    }
-
-    fn consume(&mut self, amount: usize) {
-        match self {
-            Decoded::Plain(reader) => reader.consume(amount),
-            Decoded::Gzip(reader) => reader.consume(amount),
-        }
-    }
-}
-
-type ParseResult = Result<ParsedEvent, LineError>;
-
-/// Parsed lines in input order, a batch at a time.
-enum Batches<'a, R: BufRead> {
-    /// JSON Lines: chunks cut at line ends, each parsed on every core.
-    Jsonl {
-        reader: R,
-        format: Format,
-        options: &'a ParseOptions,
-        carry: Vec<u8>,
-        next_line: u64,
-        done: bool,
-    },
-    /// CSV: parsed on one core.
-    Csv(Box<dyn Iterator<Item = ParseResult> + 'a>),
-}
-
-impl<'a, R: BufRead + 'a> Batches<'a, R> {
-    fn new(format: Format, input: InputFormat, reader: R, options: &'a ParseOptions) -> Self {
-        match input {
-            InputFormat::Jsonl => Batches::Jsonl {
-                reader,
-                format,
-                options,
-                carry: Vec::new(),
-                next_line: 1,
-                done: false,
-            },
-            InputFormat::Csv => Batches::Csv(Box::new(ingest::parse_lines(format, input, reader, options))),
-        }
-    }
-
-    fn next_batch(&mut self) -> Option<std::io::Result<Vec<ParseResult>>> {
-        match self {
-            Batches::Csv(rows) => {
-                let batch: Vec<ParseResult> = rows.by_ref().take(CSV_BATCH).collect();
-                (!batch.is_empty()).then_some(Ok(batch))
-            }
-            Batches::Jsonl {
-                reader,
-                format,
-                options,
-                carry,
-                next_line,
-                done,
-            } => {
-                if *done {
-                    return None;
-                }
-                let mut chunk = std::mem::take(carry);
-                // Read until the chunk is large enough and ends a line (a
-                // line longer than a chunk is read whole), or the input ends.
-                loop {
-                    let available = match reader.fill_buf() {
-                        Ok(available) => available,
-                        Err(error) => return Some(Err(error)),
-                    };
-                    if available.is_empty() {
-                        *done = true;
-                        break;
-                    }
-                    let taken = available.len();
-                    chunk.extend_from_slice(available);
-                    reader.consume(taken);
-                    if chunk.len() >= CHUNK_BYTES && chunk.contains(&b'\n') {
-                        break;
-                    }
-                }
-                if !*done {
-                    let end = chunk.iter().rposition(|b| *b == b'\n').map_or(0, |at| at + 1);
-                    *carry = chunk.split_off(end);
-                }
-                let first_line = *next_line;
-                let lines: Vec<&[u8]> = chunk.split_inclusive(|b| *b == b'\n').collect();
-                *next_line += lines.len() as u64;
-                let (format, options) = (*format, *options);
-                let parsed = lines
-                    .par_iter()
-                    .enumerate()
-                    .filter_map(|(i, bytes)| ingest::parse_jsonl_line(format, first_line + i as u64, bytes, options))
-                    .collect();
-                Some(Ok(parsed))
-            }
-        }
-    }
-}
-
 /// Every identity id in `identities.jsonl`.
 fn registered_identities(store: &Store) -> Result<HashSet<String>, StoreError> {
     let path = store.root().join("identities.jsonl");
@@ -429,116 +382,6 @@ fn registered_identities(store: &Store) -> Result<HashSet<String>, StoreError> {
     Ok(known)
 }
 
-fn check_identity(known: &HashSet<String>, event: ParsedEvent) -> Result<ParsedEvent, LineError> {
-    let id = event
-        .record
-        .get("identity_id")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if known.contains(id) {
-        return Ok(event);
-    }
-    Err(LineError {
-        line: event.line,
-        field: Some("identity_id".to_owned()),
-        expected: "an identity registered in identities.jsonl (ingest the identities first)".to_owned(),
-        found: format!("{id:?}"),
-    })
-}
-
-/// Rejected lines with their reasons, streamed to a temporary file that
-/// becomes the quarantine file when the ingest succeeds and is removed
-/// otherwise (also on drop), so memory does not grow with bad lines.
-struct QuarantineList {
-    root: PathBuf,
-    incoming: Option<(File, PathBuf)>,
-    created_dir: bool,
-    hasher: Sha256,
-    lines: u64,
-}
-
-/// The quarantine file written for an ingest.
-struct QuarantineFile {
-    path: String,
-    sha256: String,
-    lines: u64,
-}
-
-impl QuarantineList {
-    fn new(root: &Path) -> Self {
-        QuarantineList {
-            root: root.to_owned(),
-            incoming: None,
-            created_dir: false,
-            hasher: Sha256::new(),
-            lines: 0,
-        }
-    }
-
-    fn push(&mut self, error: LineError) -> Result<(), StoreError> {
-        let mut line = model::canonical::to_canonical_string(&json!({
-            "line": error.line,
-            "field": error.field,
-            "expected": error.expected,
-            "found": error.found,
-        }))
-        .expect("strings and a line number have a canonical form");
-        line.push('\n');
-        if self.incoming.is_none() {
-            let dir = self.root.join("quarantine");
-            self.created_dir = !dir.exists();
-            fs::create_dir_all(&dir).map_err(StoreError::io(&dir))?;
-            let path = dir.join(format!(".incoming-ingest-{}", std::process::id()));
-            let file = File::create(&path).map_err(StoreError::io(&path))?;
-            self.incoming = Some((file, path));
-        }
-        let (file, path) = self.incoming.as_mut().expect("created above");
-        file.write_all(line.as_bytes()).map_err(StoreError::io(&*path))?;
-        self.hasher.update(line.as_bytes());
-        self.lines += 1;
-        Ok(())
-    }
-
-    /// Gives the list a name no earlier ingest used; `None` when empty.
-    fn finish(mut self, sha256: &str) -> Result<Option<QuarantineFile>, StoreError> {
-        let Some((file, incoming)) = self.incoming.take() else {
-            return Ok(None);
-        };
-        file.sync_all().map_err(StoreError::io(&incoming))?;
-        drop(file);
-        let stem = format!("ingest-{}", &sha256[..16]);
-        let relative = (1..)
-            .map(|n| match n {
-                1 => format!("quarantine/{stem}.jsonl"),
-                n => format!("quarantine/{stem}-{n}.jsonl"),
-            })
-            .find(|relative| !self.root.join(relative).exists())
-            .expect("some name is free");
-        let path = self.root.join(&relative);
-        // A link, not a rename: it never replaces a file of the same name.
-        fs::hard_link(&incoming, &path).map_err(StoreError::io(&path))?;
-        fs::remove_file(&incoming).map_err(StoreError::io(&incoming))?;
-        self.created_dir = false;
-        Ok(Some(QuarantineFile {
-            path: relative,
-            sha256: hex::encode(self.hasher.clone().finalize()),
-            lines: self.lines,
-        }))
-    }
-}
-
-impl Drop for QuarantineList {
-    fn drop(&mut self) {
-        if let Some((file, path)) = self.incoming.take() {
-            drop(file);
-            let _ = fs::remove_file(path);
-        }
-        if self.created_dir {
-            let _ = fs::remove_dir(self.root.join("quarantine"));
-        }
-    }
-}
-
 /// Where a format's records go, and the action that records them:
 /// identities are a registry of their own (DESIGN: `identities.jsonl`,
 /// IDENTITIES_REGISTERED), every other format is events.
@@ -552,15 +395,30 @@ fn destination(format: Format) -> (&'static str, Action) {
     }
 }
 
-/// The seq of an earlier ingest of the same raw bytes.
-fn earlier_ingest(store: &Store, sha256: &str) -> Result<Option<u64>, StoreError> {
+/// A raw file an earlier entry ingested.
+struct EarlierIngest {
+    seq: u64,
+    sha256: String,
+    bytes: u64,
+}
+
+/// The raw files of every earlier ingest, in ledger order.
+fn earlier_ingests(store: &Store) -> Result<Vec<EarlierIngest>, StoreError> {
+    let mut earlier = Vec::new();
     for read in ledger::reader::read_lines(store.root(), |_| true)? {
         let Ok(entry) = read.entry else { continue };
-        if matches!(entry.action, Action::EventsIngested | Action::IdentitiesRegistered)
-            && entry.inputs.get("raw_sha256").and_then(Value::as_str) == Some(sha256)
-        {
-            return Ok(Some(entry.seq));
+        if !matches!(entry.action, Action::EventsIngested | Action::IdentitiesRegistered) {
+            continue;
+        }
+        let sha256 = entry.inputs.get("raw_sha256").and_then(Value::as_str);
+        let bytes = entry.inputs.get("raw_bytes").and_then(Value::as_u64);
+        if let (Some(sha256), Some(bytes)) = (sha256, bytes) {
+            earlier.push(EarlierIngest {
+                seq: entry.seq,
+                sha256: sha256.to_owned(),
+                bytes,
+            });
         }
     }
-    Ok(None)
+    Ok(earlier)
 }

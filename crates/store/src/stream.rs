@@ -89,6 +89,26 @@ impl RecordStream<'_> {
         Ok(())
     }
 
+    /// Writes records sealed by the caller, many at a time: `lines` holds
+    /// their stored lines, each followed by `\n`, and `leaf_hashes` their
+    /// Merkle leaf hashes ([`tlog::leaf_hash`] of each record's hash), in the
+    /// same order. Computing the leaf hashes is left to the caller so that
+    /// it can spread them over the cores.
+    pub fn push_lines(&mut self, lines: &[u8], leaf_hashes: &[tlog::Hash]) -> Result<(), StoreError> {
+        debug_assert_eq!(
+            lines.iter().filter(|b| **b == b'\n').count(),
+            leaf_hashes.len(),
+            "one leaf hash per line"
+        );
+        let writer = self.writer.as_mut().expect("open until commit or abort");
+        writer.write_all(lines).map_err(StoreError::io(&self.path))?;
+        for leaf in leaf_hashes {
+            self.tree.push(*leaf);
+        }
+        self.count += leaf_hashes.len() as u64;
+        Ok(())
+    }
+
     /// Records written so far.
     pub fn count(&self) -> u64 {
         self.count

@@ -10,7 +10,6 @@
 use crate::canonical::writer::{write_number, write_string};
 use crate::canonical::{CanonicalError, MAX_SAFE_INTEGER, is_written_as_unsafe_integer};
 use sha2::{Digest, Sha256};
-use std::cmp::Ordering;
 use uuid::Uuid;
 
 /// What sealing a built record produced, besides its line.
@@ -25,10 +24,11 @@ pub struct SealedParts {
 /// Writes one record at a time; reusable, so that its buffers are allocated
 /// once per thread rather than once per record.
 ///
-/// Members must be added in canonical key order (for the ASCII keys of
-/// driftledger's formats, byte order), each key once; `id` and `hash` are
-/// added by [`RecordBuilder::seal`]. Breaking either rule is a programming
-/// error and panics.
+/// Keys are printable ASCII without quotes or backslashes (the field names
+/// of driftledger's formats), added in byte order (which for them is the
+/// canonical UTF-16 order), each once; `id` and `hash` are added by
+/// [`RecordBuilder::seal`]. Breaking these rules is a programming error and
+/// panics.
 ///
 /// ```
 /// let mut builder = model::record::RecordBuilder::new();
@@ -72,20 +72,28 @@ impl RecordBuilder {
     }
 
     fn key(&mut self, key: &'static str) {
+        // Plain ASCII keys need no escaping, and their byte order is their
+        // UTF-16 order, so they are written and compared as bytes.
+        debug_assert!(
+            key.bytes()
+                .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'),
+            "keys are printable ASCII without quotes or backslashes: {key:?}"
+        );
         assert!(
             key != "hash" && key != "id",
             "`{key}` is added by sealing, not as a member"
         );
         if let Some((last, _)) = self.members.last() {
             assert!(
-                crate::canonical::writer::utf16_cmp(last, key) == Ordering::Less,
+                last.as_bytes() < key.as_bytes(),
                 "members must come in canonical key order, each once: `{key}` after `{last}`"
             );
             self.content.push(',');
         }
         self.members.push((key, self.content.len()));
-        write_string(&mut self.content, key);
-        self.content.push(':');
+        self.content.push('"');
+        self.content.push_str(key);
+        self.content.push_str("\":");
     }
 
     /// Adds a string member.
@@ -170,7 +178,8 @@ impl RecordBuilder {
 
 /// Appends the closed object `content` (whose members start at the offsets
 /// in `members`) with the string members `extra` (sorted, keys not in
-/// `members`, keys and values needing no escapes) merged in key order.
+/// `members`, keys and values plain ASCII needing no escapes) merged in key
+/// order.
 fn splice(content: &str, members: &[(&str, usize)], extra: &[(&str, &str)], out: &mut Vec<u8>) {
     let closing = content.len() - 1;
     let mut copied = 0;
@@ -178,7 +187,7 @@ fn splice(content: &str, members: &[(&str, usize)], extra: &[(&str, &str)], out:
     for (key, value) in extra {
         let at = members
             .iter()
-            .find(|(member, _)| crate::canonical::writer::utf16_cmp(member, key) == Ordering::Greater)
+            .find(|(member, _)| member.as_bytes() > key.as_bytes())
             .map(|(_, offset)| *offset);
         let offset = at.unwrap_or(closing);
         out.extend_from_slice(&content.as_bytes()[copied..offset]);

@@ -1,0 +1,208 @@
+//! Reading an input file once: the raw bytes copied into the archive as they
+//! are read, gzip decompressed, and the content handed out a chunk at a
+//! time, JSON Lines cut at line ends for parsing on every core and CSV
+//! parsed on the spot.
+
+use crate::error::StoreError;
+use crate::raw::Incoming;
+use flate2::bufread::MultiGzDecoder;
+use ingest::{Format, InputFormat, LineError, LineSpan, ParseOptions, ParsedBlock, ParsedEvent};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+
+/// Bytes of JSON Lines handed to the cores at a time: large enough to keep
+/// them busy, small enough that memory stays flat whatever the file size.
+pub(super) const CHUNK_BYTES: usize = 2 << 20;
+/// Bytes of JSON Lines per block within a chunk: one block is one task for
+/// a core.
+const BLOCK_BYTES: usize = 64 << 10;
+/// CSV records per chunk (CSV is parsed on one core: a quoted cell may span
+/// lines, so the input cannot be cut at line ends blindly).
+const CSV_RECORDS: usize = 8192;
+
+/// The raw bytes as they are read, copied into the archive.
+pub(super) struct Tee {
+    inner: File,
+    archive: Incoming,
+    /// The archive's write error, kept whole (a `Read` can only return
+    /// `std::io::Error`).
+    error: Option<StoreError>,
+}
+
+impl Tee {
+    pub fn new(inner: File, archive: Incoming) -> Self {
+        Tee {
+            inner,
+            archive,
+            error: None,
+        }
+    }
+
+    /// The archive, or the error that stopped writing it.
+    pub fn into_archive(self) -> Result<Incoming, StoreError> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(self.archive),
+        }
+    }
+}
+
+impl Read for Tee {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        if let Err(error) = self.archive.write(&buffer[..read]) {
+            let message = error.to_string();
+            self.error = Some(error);
+            return Err(std::io::Error::other(message));
+        }
+        Ok(read)
+    }
+}
+
+/// The input as the parser sees it.
+pub(super) enum Decoded<'a, R: BufRead> {
+    Plain(&'a mut R),
+    Gzip(BufReader<MultiGzDecoder<&'a mut R>>),
+}
+
+impl<R: BufRead> Read for Decoded<'_, R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Decoded::Plain(reader) => reader.read(buffer),
+            Decoded::Gzip(reader) => reader.read(buffer),
+        }
+    }
+}
+
+impl<R: BufRead> BufRead for Decoded<'_, R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        match self {
+            Decoded::Plain(reader) => reader.fill_buf(),
+            Decoded::Gzip(reader) => reader.fill_buf(),
+        }
+    }
+
+    fn consume(&mut self, amount: usize) {
+        match self {
+            Decoded::Plain(reader) => reader.consume(amount),
+            Decoded::Gzip(reader) => reader.consume(amount),
+        }
+    }
+}
+
+/// The next piece of input to parse.
+pub(super) enum Chunk {
+    /// Whole lines of JSON, cut into blocks.
+    Jsonl { bytes: Vec<u8>, blocks: Vec<LineSpan> },
+    /// CSV records already parsed (records without leaf hashes yet).
+    Parsed(ParsedBlock),
+}
+
+/// The input, a chunk at a time.
+pub(super) enum Chunks<'a, R: BufRead> {
+    Jsonl {
+        reader: R,
+        carry: Vec<u8>,
+        next_line: u64,
+        done: bool,
+    },
+    Csv {
+        rows: Box<dyn Iterator<Item = Result<ParsedEvent, LineError>> + Send + 'a>,
+        format: Format,
+        identities: Option<&'a HashSet<String>>,
+    },
+}
+
+impl<'a, R: BufRead + Send + 'a> Chunks<'a, R> {
+    pub fn new(
+        format: Format,
+        input: InputFormat,
+        reader: R,
+        options: &'a ParseOptions,
+        identities: Option<&'a HashSet<String>>,
+    ) -> Self {
+        match input {
+            InputFormat::Jsonl => Chunks::Jsonl {
+                reader,
+                carry: Vec::new(),
+                next_line: 1,
+                done: false,
+            },
+            InputFormat::Csv => Chunks::Csv {
+                rows: Box::new(ingest::parse_lines(format, input, reader, options)),
+                format,
+                identities,
+            },
+        }
+    }
+
+    /// The next chunk, `None` at the end of the input.
+    pub fn next_chunk(&mut self) -> std::io::Result<Option<Chunk>> {
+        match self {
+            Chunks::Csv {
+                rows,
+                format,
+                identities,
+            } => {
+                let mut block = ParsedBlock::default();
+                for parsed in rows.by_ref().take(CSV_RECORDS) {
+                    let checked = parsed.and_then(|event| match (*format, *identities) {
+                        (Format::Behavior, Some(known)) => {
+                            ingest::check_registered_identity(known, event.line, &event.record).map(|()| event)
+                        }
+                        _ => Ok(event),
+                    });
+                    match checked {
+                        Ok(event) => {
+                            block.records.extend_from_slice(event.sealed.line.as_bytes());
+                            block.records.push(b'\n');
+                            block.hashes.push(event.sealed.hash);
+                        }
+                        Err(error) => block.rejected.push(error),
+                    }
+                }
+                let empty = block.hashes.is_empty() && block.rejected.is_empty();
+                Ok((!empty).then_some(Chunk::Parsed(block)))
+            }
+            Chunks::Jsonl {
+                reader,
+                carry,
+                next_line,
+                done,
+            } => {
+                if *done {
+                    return Ok(None);
+                }
+                let mut bytes = Vec::with_capacity(CHUNK_BYTES + (1 << 16));
+                bytes.append(carry);
+                // Read until the chunk is large enough and ends a line (a
+                // line longer than a chunk is read whole), or the input ends.
+                loop {
+                    let available = reader.fill_buf()?;
+                    if available.is_empty() {
+                        *done = true;
+                        break;
+                    }
+                    let taken = available.len();
+                    let seen = bytes.len();
+                    bytes.extend_from_slice(available);
+                    reader.consume(taken);
+                    if bytes.len() >= CHUNK_BYTES && bytes[seen..].contains(&b'\n') {
+                        break;
+                    }
+                }
+                if !*done {
+                    let end = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |at| at + 1);
+                    *carry = bytes.split_off(end);
+                }
+                if bytes.is_empty() {
+                    return Ok(None);
+                }
+                let (blocks, lines) = ingest::split_jsonl_blocks(&bytes, *next_line, BLOCK_BYTES);
+                *next_line += lines;
+                Ok(Some(Chunk::Jsonl { bytes, blocks }))
+            }
+        }
+    }
+}
