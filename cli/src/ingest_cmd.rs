@@ -11,6 +11,7 @@ use store::ingest_file::{IngestError, IngestRequest, ingest_file};
 
 pub(crate) fn run(store_dir: &Path, args: &IngestArgs, as_json: bool, out: &mut dyn Write) -> Outcome {
     let mut store = store::Store::open(store_dir, WriterOptions::default()).map_err(store_failure)?;
+    report_recovery(store.recovery());
     let input_format = args.input_format.as_deref().map(|name| match name {
         "csv" => InputFormat::Csv,
         _ => InputFormat::Jsonl,
@@ -67,5 +68,19 @@ fn store_failure(error: store::StoreError) -> Failure {
         store::StoreError::Ledger(error) => error.into(),
         store::StoreError::Io { .. } => Failure::io(error),
         other => Failure::problem(other),
+    }
+}
+
+/// Says on stderr what opening the store had to repair after an earlier
+/// writer was stopped.
+fn report_recovery(recovery: &store::StoreRecovery) {
+    for (file, quarantine, bytes) in &recovery.quarantined {
+        eprintln!(
+            "recovered: {bytes} bytes of {file} that no ledger entry accounted for were moved to {} (RECORDS_RECOVERED)",
+            quarantine.display()
+        );
+    }
+    for temporary in &recovery.removed_temporaries {
+        eprintln!("recovered: removed {}, left by a stopped ingest", temporary.display());
     }
 }

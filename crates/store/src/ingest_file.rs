@@ -40,6 +40,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+/// The raw file reader's buffer.
+const READ_BUFFER: usize = 256 << 10;
+
 /// What to ingest and how.
 #[derive(Debug, Clone)]
 pub struct IngestRequest {
@@ -165,7 +168,9 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
         _ => None,
     };
 
-    let mut tee = BufReader::with_capacity(CHUNK_BYTES, Tee::new(source, Incoming::create(store.root())?));
+    // A small buffer: large reads of JSON Lines bypass it (see `chunks`);
+    // it serves the gzip check and the decompressor.
+    let mut tee = BufReader::with_capacity(READ_BUFFER, Tee::new(source, Incoming::create(store.root())?));
     let gzip = tee.fill_buf().map_err(io(&request.path))?.starts_with(&[0x1f, 0x8b]);
     let (events_file, action) = destination(request.format);
     let events_file = RecordFile::new(events_file).map_err(IngestError::Store)?;

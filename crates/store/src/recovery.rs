@@ -16,13 +16,44 @@ use std::path::{Path, PathBuf};
 pub struct StoreRecovery {
     /// Per file: where its unaccounted lines went and how many bytes they were.
     pub quarantined: Vec<(RecordFile, PathBuf, u64)>,
+    /// Temporary files of an ingest that was stopped (its raw copy or its
+    /// list of rejected lines), removed.
+    pub removed_temporaries: Vec<PathBuf>,
 }
 
 impl StoreRecovery {
     /// Whether nothing had to be repaired.
     pub fn is_empty(&self) -> bool {
-        self.quarantined.is_empty()
+        self.quarantined.is_empty() && self.removed_temporaries.is_empty()
     }
+}
+
+/// Removes the temporaries (`.incoming-*`) an ingest leaves in
+/// `raw/sha256/` and `quarantine/` when it is killed. Only a writer, holding
+/// the store's lock, creates them, so a writer that holds the lock finds
+/// only dead ones. Nothing the ledger accounts for is in them (an ingest
+/// links them under their final names only just before its entry), so their
+/// removal needs no entry.
+pub(crate) fn remove_temporaries(root: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let mut removed = Vec::new();
+    for dir in [root.join("raw").join("sha256"), root.join("quarantine")] {
+        let listing = match fs::read_dir(&dir) {
+            Ok(listing) => listing,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(StoreError::Io { path: dir, source: e }),
+        };
+        let mut temporaries: Vec<PathBuf> = listing
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with(".incoming-"))
+            .map(|entry| entry.path())
+            .collect();
+        temporaries.sort();
+        for path in temporaries {
+            fs::remove_file(&path).map_err(StoreError::io(&path))?;
+            removed.push(path);
+        }
+    }
+    Ok(removed)
 }
 
 /// Lines per record file that the ledger's entries account for.

@@ -66,11 +66,13 @@ impl Store {
 
     /// Opens a store for writing: the ledger's own recovery first, then
     /// record lines that no ledger entry accounts for go to quarantine, each
-    /// move recorded as RECORDS_RECOVERED.
+    /// move recorded as RECORDS_RECOVERED, and the temporaries of a stopped
+    /// ingest are removed.
     pub fn open(root: &Path, options: WriterOptions) -> Result<Store, StoreError> {
         let mut ledger = Ledger::open(root, options)?;
         let line_counts = recovery::accounted_lines(root)?;
-        let recovery = recovery::repair(root, &mut ledger, &line_counts)?;
+        let mut recovery = recovery::repair(root, &mut ledger, &line_counts)?;
+        recovery.removed_temporaries = recovery::remove_temporaries(root)?;
         Ok(Store {
             root: root.to_owned(),
             ledger,

@@ -174,20 +174,18 @@ impl<'a, R: BufRead + Send + 'a> Chunks<'a, R> {
                 if *done {
                     return Ok(None);
                 }
-                let mut bytes = Vec::with_capacity(CHUNK_BYTES + (1 << 16));
+                let mut bytes = Vec::with_capacity(2 * CHUNK_BYTES);
                 bytes.append(carry);
                 // Read until the chunk is large enough and ends a line (a
                 // line longer than a chunk is read whole), or the input ends.
+                // Reads this large go straight into the chunk, past the
+                // reader's buffer.
                 loop {
-                    let available = reader.fill_buf()?;
-                    if available.is_empty() {
+                    let seen = bytes.len();
+                    if (&mut *reader).take(CHUNK_BYTES as u64).read_to_end(&mut bytes)? == 0 {
                         *done = true;
                         break;
                     }
-                    let taken = available.len();
-                    let seen = bytes.len();
-                    bytes.extend_from_slice(available);
-                    reader.consume(taken);
                     if bytes.len() >= CHUNK_BYTES && bytes[seen..].contains(&b'\n') {
                         break;
                     }
