@@ -68,11 +68,25 @@ pub fn parse_jsonl_block(
     options: &ParseOptions,
     identities: Option<&HashSet<String>>,
 ) -> ParsedBlock {
-    let mut parsed = ParsedBlock {
-        records: Vec::with_capacity(bytes.len() * 3),
-        hashes: Vec::with_capacity(bytes.len() / 64),
-        rejected: Vec::new(),
-    };
+    let mut parsed = ParsedBlock::default();
+    parse_jsonl_block_into(format, first_line, bytes, options, identities, &mut parsed);
+    parsed
+}
+
+/// [`parse_jsonl_block`] into `parsed`, which is cleared first: a caller
+/// parsing many blocks reuses their buffers, so that memory stays flat.
+pub fn parse_jsonl_block_into(
+    format: Format,
+    first_line: u64,
+    bytes: &[u8],
+    options: &ParseOptions,
+    identities: Option<&HashSet<String>>,
+    parsed: &mut ParsedBlock,
+) {
+    parsed.records.clear();
+    parsed.hashes.clear();
+    parsed.rejected.clear();
+    parsed.records.reserve(bytes.len() * 3);
     let context = FastContext { identities };
     let mut builder = RecordBuilder::new();
     for (i, line_bytes) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
@@ -100,7 +114,6 @@ pub fn parse_jsonl_block(
             Err(error) => parsed.rejected.push(error),
         }
     }
-    parsed
 }
 
 /// Refuses a behaviour event whose `identity_id` is not in `known`.

@@ -64,7 +64,9 @@ mod jsonl;
 mod normalize;
 mod options;
 
-pub use block::{LineSpan, ParsedBlock, check_registered_identity, parse_jsonl_block, split_jsonl_blocks};
+pub use block::{
+    LineSpan, ParsedBlock, check_registered_identity, parse_jsonl_block, parse_jsonl_block_into, split_jsonl_blocks,
+};
 pub use fields::LineError;
 pub use format::{Format, InputFormat, UnknownFormat};
 pub use jsonl::parse_jsonl_line;

@@ -39,6 +39,7 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The raw file reader's buffer.
 const READ_BUFFER: usize = 256 << 10;
@@ -150,9 +151,10 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
     let duplicate_of = |sha256: &str| earlier.iter().find(|e| e.sha256 == sha256).map(|e| e.seq);
     // Only a file of the same size as an earlier one can be a duplicate;
     // hashing it first then saves parsing it in vain.
-    let hashed_first = match earlier.iter().any(|e| e.bytes == size) {
-        true => Some(hash_file(&request.path).map_err(io(&request.path))?),
-        false => None,
+    let hashed_first = if earlier.iter().any(|e| e.bytes == size) {
+        Some(hash_file(&request.path).map_err(io(&request.path))?)
+    } else {
+        None
     };
     if let Some(sha256) = &hashed_first
         && let Some(seq) = duplicate_of(sha256)
@@ -181,17 +183,20 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
     } else {
         Decoded::Plain(&mut tee)
     };
+    let buffers = Buffers::default();
     let mut chunks = Chunks::new(
         request.format,
         input_format,
         &mut decoded,
         &request.options,
         identities.as_ref(),
+        &buffers,
     );
     let mut sink = Sink {
         stream: &mut stream,
         quarantine: request.quarantine.then_some(&mut quarantine),
         file: &file_label,
+        buffers: &buffers,
     };
     // Each round parses one chunk on every core while the previous chunk's
     // records are written and the next chunk is read.
@@ -202,7 +207,7 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
     loop {
         let current = next.take();
         let (parsed, step) = rayon::join(
-            || current.map(|chunk| parse_chunk(request.format, chunk, &request.options, identities.as_ref())),
+            || current.map(|chunk| parse_chunk(request.format, chunk, &request.options, identities.as_ref(), &buffers)),
             || -> Result<Option<Chunk>, IngestError> {
                 if let Some(parsed) = written.take() {
                     sink.append(parsed)?;
@@ -272,9 +277,42 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
     })
 }
 
+/// A block's records with their Merkle leaf hashes.
+type BlockOutput = (ParsedBlock, Vec<tlog::Hash>);
+
 /// A chunk's records with their Merkle leaf hashes, block by block.
 struct ParsedChunk {
-    blocks: Vec<(ParsedBlock, Vec<tlog::Hash>)>,
+    blocks: Vec<BlockOutput>,
+}
+
+/// Buffers handed back once written and reused for the next chunks, so that
+/// memory stays flat however long the input: allocating afresh for every
+/// chunk on two threads lets the allocator's retained memory creep up.
+#[derive(Default)]
+struct Buffers {
+    chunks: Mutex<Vec<Vec<u8>>>,
+    blocks: Mutex<Vec<BlockOutput>>,
+}
+
+impl Buffers {
+    /// An empty buffer for the bytes of a chunk.
+    fn chunk(&self) -> Vec<u8> {
+        let reused = self.chunks.lock().expect("buffer pool").pop();
+        reused.unwrap_or_else(|| Vec::with_capacity(CHUNK_BYTES + chunks::BLOCK_BYTES))
+    }
+
+    fn give_chunk(&self, mut bytes: Vec<u8>) {
+        bytes.clear();
+        self.chunks.lock().expect("buffer pool").push(bytes);
+    }
+
+    fn block(&self) -> BlockOutput {
+        self.blocks.lock().expect("buffer pool").pop().unwrap_or_default()
+    }
+
+    fn give_block(&self, block: BlockOutput) {
+        self.blocks.lock().expect("buffer pool").push(block);
+    }
 }
 
 /// Parses a chunk's blocks, and hashes their leaves, on every core.
@@ -283,26 +321,28 @@ fn parse_chunk(
     chunk: Chunk,
     options: &ParseOptions,
     identities: Option<&HashSet<String>>,
+    buffers: &Buffers,
 ) -> ParsedChunk {
-    let with_leaves = |block: ParsedBlock| {
-        let leaves = block.hashes.iter().map(|hash| tlog::leaf_hash(hash)).collect();
+    let hash_leaves = |(block, mut leaves): BlockOutput| {
+        leaves.clear();
+        leaves.extend(block.hashes.iter().map(|hash| tlog::leaf_hash(hash)));
         (block, leaves)
     };
     let blocks = match chunk {
-        Chunk::Jsonl { bytes, blocks } => blocks
-            .into_par_iter()
-            .map(|span| {
-                let block = &bytes[span.range];
-                with_leaves(ingest::parse_jsonl_block(
-                    format,
-                    span.first_line,
-                    block,
-                    options,
-                    identities,
-                ))
-            })
-            .collect(),
-        Chunk::Parsed(block) => vec![with_leaves(block)],
+        Chunk::Jsonl { bytes, blocks } => {
+            let parsed = blocks
+                .into_par_iter()
+                .map(|span| {
+                    let (mut block, leaves) = buffers.block();
+                    let lines = &bytes[span.range];
+                    ingest::parse_jsonl_block_into(format, span.first_line, lines, options, identities, &mut block);
+                    hash_leaves((block, leaves))
+                })
+                .collect();
+            buffers.give_chunk(bytes);
+            parsed
+        }
+        Chunk::Parsed(block) => vec![hash_leaves((block, Vec::new()))],
     };
     ParsedChunk { blocks }
 }
@@ -313,12 +353,13 @@ struct Sink<'s, 'store> {
     /// `None`: the first bad line fails the ingest.
     quarantine: Option<&'s mut QuarantineList>,
     file: &'s str,
+    buffers: &'s Buffers,
 }
 
 impl Sink<'_, '_> {
     fn append(&mut self, parsed: ParsedChunk) -> Result<(), IngestError> {
-        for (block, leaves) in parsed.blocks {
-            for error in block.rejected {
+        for (mut block, leaves) in parsed.blocks {
+            for error in block.rejected.drain(..) {
                 match self.quarantine.as_deref_mut() {
                     Some(quarantine) => quarantine.push(error)?,
                     None => {
@@ -330,6 +371,7 @@ impl Sink<'_, '_> {
                 }
             }
             self.stream.push_lines(&block.records, &leaves)?;
+            self.buffers.give_block((block, leaves));
         }
         Ok(())
     }

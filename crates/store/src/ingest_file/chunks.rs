@@ -13,10 +13,10 @@ use std::io::{BufRead, BufReader, Read};
 
 /// Bytes of JSON Lines handed to the cores at a time: large enough to keep
 /// them busy, small enough that memory stays flat whatever the file size.
-pub(super) const CHUNK_BYTES: usize = 2 << 20;
+pub(super) const CHUNK_BYTES: usize = 1 << 20;
 /// Bytes of JSON Lines per block within a chunk: one block is one task for
 /// a core.
-const BLOCK_BYTES: usize = 64 << 10;
+pub(super) const BLOCK_BYTES: usize = 64 << 10;
 /// CSV records per chunk (CSV is parsed on one core: a quoted cell may span
 /// lines, so the input cannot be cut at line ends blindly).
 const CSV_RECORDS: usize = 8192;
@@ -106,6 +106,7 @@ pub(super) enum Chunks<'a, R: BufRead> {
         carry: Vec<u8>,
         next_line: u64,
         done: bool,
+        buffers: &'a super::Buffers,
     },
     Csv {
         rows: Box<dyn Iterator<Item = Result<ParsedEvent, LineError>> + Send + 'a>,
@@ -121,6 +122,7 @@ impl<'a, R: BufRead + Send + 'a> Chunks<'a, R> {
         reader: R,
         options: &'a ParseOptions,
         identities: Option<&'a HashSet<String>>,
+        buffers: &'a super::Buffers,
     ) -> Self {
         match input {
             InputFormat::Jsonl => Chunks::Jsonl {
@@ -128,6 +130,7 @@ impl<'a, R: BufRead + Send + 'a> Chunks<'a, R> {
                 carry: Vec::new(),
                 next_line: 1,
                 done: false,
+                buffers,
             },
             InputFormat::Csv => Chunks::Csv {
                 rows: Box::new(ingest::parse_lines(format, input, reader, options)),
@@ -170,11 +173,12 @@ impl<'a, R: BufRead + Send + 'a> Chunks<'a, R> {
                 carry,
                 next_line,
                 done,
+                buffers,
             } => {
                 if *done {
                     return Ok(None);
                 }
-                let mut bytes = Vec::with_capacity(2 * CHUNK_BYTES);
+                let mut bytes = buffers.chunk();
                 bytes.append(carry);
                 // Read until the chunk is large enough and ends a line (a
                 // line longer than a chunk is read whole), or the input ends.
@@ -192,7 +196,8 @@ impl<'a, R: BufRead + Send + 'a> Chunks<'a, R> {
                 }
                 if !*done {
                     let end = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |at| at + 1);
-                    *carry = bytes.split_off(end);
+                    carry.extend_from_slice(&bytes[end..]);
+                    bytes.truncate(end);
                 }
                 if bytes.is_empty() {
                     return Ok(None);
