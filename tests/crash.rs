@@ -7,8 +7,6 @@
 
 use ledger::{Ledger, VerifyOptions, WriterOptions, verify_ledger};
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 use tests::SplitMix64;
 
@@ -21,17 +19,11 @@ fn sigkill_during_appends_loses_no_reported_entry() {
     let mut reported: BTreeMap<u64, String> = BTreeMap::new();
     let mut random = SplitMix64::new(42);
     for round in 0..KILLS {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ledger-appender"))
-            .args(["append", dir.path().to_str().unwrap(), &round.to_string()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_micros(2_000 + random.below(40_000)));
-        child.kill().unwrap(); // SIGKILL on Unix
-        child.wait().unwrap();
-        let mut output = String::new();
-        child.stdout.take().unwrap().read_to_string(&mut output).unwrap();
+        let output = tests::run_until_killed(
+            env!("CARGO_BIN_EXE_ledger-appender"),
+            &["append", dir.path().to_str().unwrap(), &round.to_string()],
+            Duration::from_micros(2_000 + random.below(40_000)),
+        );
         for line in output.lines() {
             // A line cut by the kill is not a report: the child writes the
             // newline last.

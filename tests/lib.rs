@@ -163,3 +163,26 @@ pub fn last_entry(root: &Path) -> model::LedgerEntry {
     let mut lines = ledger::reader::read_lines(root, |_| true).expect("readable ledger");
     lines.pop().expect("a ledger entry").entry.expect("a parseable entry")
 }
+
+/// Runs `program` with `args` for `run_for`, kills it with SIGKILL and
+/// returns what it printed on stdout by then: the campaigns' crash step.
+pub fn run_until_killed(program: &str, args: &[&str], run_for: std::time::Duration) -> String {
+    use std::io::Read;
+    let mut child = std::process::Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the child");
+    std::thread::sleep(run_for);
+    child.kill().expect("SIGKILL the child");
+    child.wait().expect("reap the child");
+    let mut output = String::new();
+    child
+        .stdout
+        .take()
+        .expect("piped stdout")
+        .read_to_string(&mut output)
+        .expect("read the child's stdout");
+    output
+}

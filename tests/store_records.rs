@@ -8,9 +8,8 @@ use model::Action;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::fs::{self, OpenOptions};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 use store::{RecordBatch, RecordFile, Store, StoreError};
 
@@ -192,17 +191,11 @@ fn sigkill_during_record_writes_loses_nothing_reported() {
     let mut random = tests::SplitMix64::new(7);
     let mut quarantines = 0;
     for round in 0..100 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ledger-appender"))
-            .args(["records", dir.path().to_str().unwrap(), &round.to_string()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_micros(2_000 + random.below(30_000)));
-        child.kill().unwrap();
-        child.wait().unwrap();
-        let mut output = String::new();
-        child.stdout.take().unwrap().read_to_string(&mut output).unwrap();
+        let output = tests::run_until_killed(
+            env!("CARGO_BIN_EXE_ledger-appender"),
+            &["records", dir.path().to_str().unwrap(), &round.to_string()],
+            Duration::from_micros(2_000 + random.below(30_000)),
+        );
         for line in output.lines() {
             let parts: Vec<&str> = line.splitn(3, ' ').collect();
             if parts.len() == 3 && parts[1].len() == 64 {
@@ -284,22 +277,16 @@ fn sigkill_during_streaming_ingests_loses_nothing_reported() {
     let (mut repaired_tails, mut removed_temporaries) = (0, 0);
     for round in 0..40 {
         let work = dir.path().join(format!("inputs-{round}"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ledger-appender"))
-            .args([
+        let output = tests::run_until_killed(
+            env!("CARGO_BIN_EXE_ledger-appender"),
+            &[
                 "ingest",
                 store_dir.to_str().unwrap(),
                 &round.to_string(),
                 work.to_str().unwrap(),
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_micros(5_000 + random.below(150_000)));
-        child.kill().unwrap();
-        child.wait().unwrap();
-        let mut output = String::new();
-        child.stdout.take().unwrap().read_to_string(&mut output).unwrap();
+            ],
+            Duration::from_micros(5_000 + random.below(150_000)),
+        );
         for line in output.lines() {
             let parts: Vec<&str> = line.split(' ').collect();
             if parts.len() == 4 && parts[3].len() == 64 {
