@@ -10,7 +10,7 @@
 use crate::fast::{self, FastContext};
 use crate::jsonl::{line_content, parse_line};
 use crate::{Format, LineError, ParseOptions};
-use model::record::RecordBuilder;
+use model::record::{RecordBuilder, SealedRecord};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -100,28 +100,38 @@ pub fn parse_jsonl_block_into(
             continue;
         }
         let checked = parse_line(format, line, content, options).and_then(|normalized| {
-            if let (Format::Behavior, Some(known)) = (format, identities) {
-                check_registered_identity(known, line, &normalized.record)?;
-            }
-            Ok(normalized)
+            check_registered_identity(format, identities, line, &normalized.record)?;
+            Ok(normalized.sealed)
         });
-        match checked {
-            Ok(normalized) => {
-                parsed.records.extend_from_slice(normalized.sealed.line.as_bytes());
-                parsed.records.push(b'\n');
-                parsed.hashes.push(normalized.sealed.hash);
+        parsed.push(checked);
+    }
+}
+
+impl ParsedBlock {
+    /// Adds one line's outcome: its sealed record, or why it was refused.
+    pub fn push(&mut self, outcome: Result<SealedRecord, LineError>) {
+        match outcome {
+            Ok(sealed) => {
+                self.records.extend_from_slice(sealed.line.as_bytes());
+                self.records.push(b'\n');
+                self.hashes.push(sealed.hash);
             }
-            Err(error) => parsed.rejected.push(error),
+            Err(error) => self.rejected.push(error),
         }
     }
 }
 
-/// Refuses a behaviour event whose `identity_id` is not in `known`.
+/// With `identities`, refuses a behaviour event whose `identity_id` is not
+/// among them; other formats, and no set, pass.
 pub fn check_registered_identity(
-    known: &HashSet<String>,
+    format: Format,
+    identities: Option<&HashSet<String>>,
     line: u64,
     record: &serde_json::Value,
 ) -> Result<(), LineError> {
+    let (Format::Behavior, Some(known)) = (format, identities) else {
+        return Ok(());
+    };
     let id = record
         .get("identity_id")
         .and_then(serde_json::Value::as_str)

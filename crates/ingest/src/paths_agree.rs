@@ -224,9 +224,7 @@ proptest! {
                 let event = reference.map_err(|e| TestCaseError::fail(format!("fast accepted, reference refused: {e}: {text}")))?;
                 prop_assert_eq!(std::str::from_utf8(&out[4..]).unwrap(), event.sealed.line.as_str(), "{}", text);
                 prop_assert_eq!(hash, event.sealed.hash);
-                if format == Format::Behavior {
-                    prop_assert!(crate::check_registered_identity(&known, 1, &event.record).is_ok());
-                }
+                prop_assert!(crate::check_registered_identity(format, Some(&known), 1, &event.record).is_ok());
             }
             None => prop_assert_eq!(&out, b"kept", "a declining fast path leaves the output alone"),
         }
@@ -247,9 +245,7 @@ proptest! {
             let n = 7 + i as u64;
             let Some(result) = parse_jsonl_line(format, n, l.as_bytes(), &options) else { continue };
             let checked = result.and_then(|event| {
-                if format == Format::Behavior {
-                    crate::check_registered_identity(&known, n, &event.record)?;
-                }
+                crate::check_registered_identity(format, Some(&known), n, &event.record)?;
                 Ok(event)
             });
             match checked {

@@ -74,19 +74,9 @@ impl RecordStream<'_> {
             index: self.count as usize,
             source,
         })?;
-        self.push_sealed(sealed)
-    }
-
-    /// Writes one record sealed by the caller (see [`model::record::seal_members`]).
-    pub fn push_sealed(&mut self, sealed: model::record::SealedRecord) -> Result<(), StoreError> {
-        let writer = self.writer.as_mut().expect("open until commit or abort");
-        writer
-            .write_all(sealed.line.as_bytes())
-            .and_then(|()| writer.write_all(b"\n"))
-            .map_err(StoreError::io(&self.path))?;
-        self.tree.push(tlog::leaf_hash(&sealed.hash));
-        self.count += 1;
-        Ok(())
+        let mut line = sealed.line.into_bytes();
+        line.push(b'\n');
+        self.push_lines(&line, &[tlog::leaf_hash(&sealed.hash)])
     }
 
     /// Writes records sealed by the caller, many at a time: `lines` holds

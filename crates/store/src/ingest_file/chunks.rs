@@ -150,20 +150,10 @@ impl<'a, R: BufRead + Send + 'a> Chunks<'a, R> {
             } => {
                 let mut block = ParsedBlock::default();
                 for parsed in rows.by_ref().take(CSV_RECORDS) {
-                    let checked = parsed.and_then(|event| match (*format, *identities) {
-                        (Format::Behavior, Some(known)) => {
-                            ingest::check_registered_identity(known, event.line, &event.record).map(|()| event)
-                        }
-                        _ => Ok(event),
-                    });
-                    match checked {
-                        Ok(event) => {
-                            block.records.extend_from_slice(event.sealed.line.as_bytes());
-                            block.records.push(b'\n');
-                            block.hashes.push(event.sealed.hash);
-                        }
-                        Err(error) => block.rejected.push(error),
-                    }
+                    block.push(parsed.and_then(|event| {
+                        ingest::check_registered_identity(*format, *identities, event.line, &event.record)?;
+                        Ok(event.sealed)
+                    }));
                 }
                 let empty = block.hashes.is_empty() && block.rejected.is_empty();
                 Ok((!empty).then_some(Chunk::Parsed(block)))
