@@ -43,6 +43,21 @@ impl LineError {
             found: found.into(),
         }
     }
+
+    /// The error as one line of a quarantine list: canonical JSON of `line`,
+    /// `field`, `expected` and `found`, ending in `\n`. Ingest writes these
+    /// lines and replay rebuilds them, so both take them from here.
+    pub fn quarantine_line(&self) -> String {
+        let mut line = model::canonical::to_canonical_string(&serde_json::json!({
+            "line": self.line,
+            "field": self.field,
+            "expected": self.expected,
+            "found": self.found,
+        }))
+        .expect("strings and a line number have a canonical form");
+        line.push('\n');
+        line
+    }
 }
 
 /// One value of an input line: a JSON value (JSONL) or a cell's text (CSV).

@@ -33,9 +33,13 @@
 //! numbers), and `null` / empty strings / empty CSV cells, which mean an
 //! absent optional field.
 //!
-//! It deliberately does no I/O beyond the reader it is given, reads no clock
-//! and decompresses nothing; which file a line came from, atomicity and
-//! quarantine are the caller's business.
+//! [`input::parse_input`] runs a whole input (gzip or not) through the
+//! parser on every core, a chunk at a time, in input order: ingest writes
+//! what it yields and replay compares it with what was written.
+//!
+//! It deliberately does no I/O beyond the reader it is given and reads no
+//! clock; which file a line came from, atomicity and quarantine are the
+//! caller's business.
 //!
 //! ```
 //! use ingest::{Format, InputFormat, ParseOptions, parse_lines};
@@ -60,6 +64,7 @@ mod csv_input;
 mod fast;
 mod fields;
 mod format;
+pub mod input;
 mod jsonl;
 mod normalize;
 mod options;

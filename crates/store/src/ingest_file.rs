@@ -18,28 +18,26 @@
 //! the good ones are ingested. A behaviour event must name an identity
 //! already registered in `identities.jsonl`.
 
-mod chunks;
 mod quarantine;
+mod tee;
 
 use crate::error::StoreError;
 use crate::raw::Incoming;
 use crate::record_file::RecordFile;
 use crate::stream::RecordStream;
 use crate::writer::Store;
-use chunks::{CHUNK_BYTES, Chunk, Chunks, Decoded, Tee};
-use flate2::bufread::MultiGzDecoder;
-use ingest::{Format, InputFormat, LineError, ParseOptions, ParsedBlock};
+use ingest::input::{CHUNK_BYTES, Decoded, InputError, ParsedChunk};
+use ingest::{Format, InputFormat, LineError, ParseOptions};
 use ledger::EntryDraft;
 use model::Action;
 use quarantine::QuarantineList;
-use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use tee::Tee;
 
 /// The raw file reader's buffer.
 const READ_BUFFER: usize = 256 << 10;
@@ -170,60 +168,33 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
         _ => None,
     };
 
-    // A small buffer: large reads of JSON Lines bypass it (see `chunks`);
-    // it serves the gzip check and the decompressor.
+    // A small buffer: large reads of JSON Lines bypass it (see
+    // `ingest::input`); it serves the gzip check and the decompressor.
     let mut tee = BufReader::with_capacity(READ_BUFFER, Tee::new(source, Incoming::create(store.root())?));
-    let gzip = tee.fill_buf().map_err(io(&request.path))?.starts_with(&[0x1f, 0x8b]);
     let (events_file, action) = destination(request.format);
     let events_file = RecordFile::new(events_file).map_err(IngestError::Store)?;
     let mut quarantine = QuarantineList::new(store.root());
     let mut stream = store.stream(events_file)?;
-    let mut decoded = if gzip {
-        Decoded::Gzip(BufReader::with_capacity(CHUNK_BYTES, MultiGzDecoder::new(&mut tee)))
-    } else {
-        Decoded::Plain(&mut tee)
+    let mut decoded = Decoded::new(&mut tee).map_err(io(&request.path))?;
+    let gzip = decoded.is_gzip();
+    let mut sink = Sink {
+        stream: &mut stream,
+        quarantine: request.quarantine.then_some(&mut quarantine),
+        file: &file_label,
     };
-    let buffers = Buffers::default();
-    let mut chunks = Chunks::new(
+    let parsed = ingest::input::parse_input(
         request.format,
         input_format,
         &mut decoded,
         &request.options,
         identities.as_ref(),
-        &buffers,
+        |chunk| sink.append(chunk),
     );
-    let mut sink = Sink {
-        stream: &mut stream,
-        quarantine: request.quarantine.then_some(&mut quarantine),
-        file: &file_label,
-        buffers: &buffers,
-    };
-    // Each round parses one chunk on every core while the previous chunk's
-    // records are written and the next chunk is read.
-    let mut next = chunks
-        .next_chunk()
-        .map_err(|error| read_error(&file_label, gzip, error))?;
-    let mut written: Option<ParsedChunk> = None;
-    loop {
-        let current = next.take();
-        let (parsed, step) = rayon::join(
-            || current.map(|chunk| parse_chunk(request.format, chunk, &request.options, identities.as_ref(), &buffers)),
-            || -> Result<Option<Chunk>, IngestError> {
-                if let Some(parsed) = written.take() {
-                    sink.append(parsed)?;
-                }
-                chunks
-                    .next_chunk()
-                    .map_err(|error| read_error(&file_label, gzip, error))
-            },
-        );
-        next = step?;
-        match parsed {
-            Some(parsed) => written = Some(parsed),
-            None => break,
-        }
+    match parsed {
+        Ok(()) => {}
+        Err(InputError::Consumer(error)) => return Err(error),
+        Err(InputError::Read(error)) => return Err(read_error(&file_label, gzip, error)),
     }
-    drop(chunks);
     drop(decoded);
     // The parser stops at the end of the data; the archive must hold every byte.
     std::io::copy(&mut tee, &mut std::io::sink()).map_err(io(&request.path))?;
@@ -277,91 +248,20 @@ pub fn ingest_file(store: &mut Store, request: &IngestRequest) -> Result<Ingeste
     })
 }
 
-/// A block's records with their Merkle leaf hashes.
-type BlockOutput = (ParsedBlock, Vec<tlog::Hash>);
-
-/// A chunk's records with their Merkle leaf hashes, block by block.
-struct ParsedChunk {
-    blocks: Vec<BlockOutput>,
-}
-
-/// Buffers handed back once written and reused for the next chunks, so that
-/// memory stays flat however long the input: allocating afresh for every
-/// chunk on two threads lets the allocator's retained memory creep up.
-#[derive(Default)]
-struct Buffers {
-    chunks: Mutex<Vec<Vec<u8>>>,
-    blocks: Mutex<Vec<BlockOutput>>,
-}
-
-impl Buffers {
-    /// An empty buffer for the bytes of a chunk.
-    fn chunk(&self) -> Vec<u8> {
-        let reused = self.chunks.lock().expect("buffer pool").pop();
-        reused.unwrap_or_else(|| Vec::with_capacity(CHUNK_BYTES + chunks::BLOCK_BYTES))
-    }
-
-    fn give_chunk(&self, mut bytes: Vec<u8>) {
-        bytes.clear();
-        self.chunks.lock().expect("buffer pool").push(bytes);
-    }
-
-    fn block(&self) -> BlockOutput {
-        self.blocks.lock().expect("buffer pool").pop().unwrap_or_default()
-    }
-
-    fn give_block(&self, block: BlockOutput) {
-        self.blocks.lock().expect("buffer pool").push(block);
-    }
-}
-
-/// Parses a chunk's blocks, and hashes their leaves, on every core.
-fn parse_chunk(
-    format: Format,
-    chunk: Chunk,
-    options: &ParseOptions,
-    identities: Option<&HashSet<String>>,
-    buffers: &Buffers,
-) -> ParsedChunk {
-    let hash_leaves = |(block, mut leaves): BlockOutput| {
-        leaves.clear();
-        leaves.extend(block.hashes.iter().map(|hash| tlog::leaf_hash(hash)));
-        (block, leaves)
-    };
-    let blocks = match chunk {
-        Chunk::Jsonl { bytes, blocks } => {
-            let parsed = blocks
-                .into_par_iter()
-                .map(|span| {
-                    let (mut block, leaves) = buffers.block();
-                    let lines = &bytes[span.range];
-                    ingest::parse_jsonl_block_into(format, span.first_line, lines, options, identities, &mut block);
-                    hash_leaves((block, leaves))
-                })
-                .collect();
-            buffers.give_chunk(bytes);
-            parsed
-        }
-        Chunk::Parsed(block) => vec![hash_leaves((block, Vec::new()))],
-    };
-    ParsedChunk { blocks }
-}
-
 /// Where parsed chunks go, in input order.
 struct Sink<'s, 'store> {
     stream: &'s mut RecordStream<'store>,
     /// `None`: the first bad line fails the ingest.
     quarantine: Option<&'s mut QuarantineList>,
     file: &'s str,
-    buffers: &'s Buffers,
 }
 
 impl Sink<'_, '_> {
-    fn append(&mut self, parsed: ParsedChunk) -> Result<(), IngestError> {
-        for (mut block, leaves) in parsed.blocks {
+    fn append(&mut self, parsed: &mut ParsedChunk) -> Result<(), IngestError> {
+        for (block, leaves) in &mut parsed.blocks {
             for error in block.rejected.drain(..) {
                 match self.quarantine.as_deref_mut() {
-                    Some(quarantine) => quarantine.push(error)?,
+                    Some(quarantine) => quarantine.push(&error)?,
                     None => {
                         return Err(IngestError::BadLine {
                             file: self.file.to_owned(),
@@ -370,8 +270,7 @@ impl Sink<'_, '_> {
                     }
                 }
             }
-            self.stream.push_lines(&block.records, &leaves)?;
-            self.buffers.give_block((block, leaves));
+            self.stream.push_lines(&block.records, leaves)?;
         }
         Ok(())
     }

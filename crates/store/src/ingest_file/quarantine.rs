@@ -2,7 +2,6 @@
 
 use crate::error::StoreError;
 use ingest::LineError;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::Write;
@@ -37,15 +36,8 @@ impl QuarantineList {
         }
     }
 
-    pub(super) fn push(&mut self, error: LineError) -> Result<(), StoreError> {
-        let mut line = model::canonical::to_canonical_string(&json!({
-            "line": error.line,
-            "field": error.field,
-            "expected": error.expected,
-            "found": error.found,
-        }))
-        .expect("strings and a line number have a canonical form");
-        line.push('\n');
+    pub(super) fn push(&mut self, error: &LineError) -> Result<(), StoreError> {
+        let line = error.quarantine_line();
         if self.incoming.is_none() {
             let dir = self.root.join("quarantine");
             self.created_dir = !dir.exists();
