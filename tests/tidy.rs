@@ -12,8 +12,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("synth", &["model"]),
     ("ledger", &["model", "tlog"]),
     ("store", &["model", "tlog", "ledger", "ingest"]),
-    ("cli", &["model", "tlog", "ledger", "store", "ingest", "synth"]),
-    ("tests", &["model", "tlog", "ledger", "store", "ingest", "synth", "cli"]),
+    ("replay", &["model", "tlog", "ledger", "ingest"]),
+    ("cli", &["model", "tlog", "ledger", "store", "ingest", "synth", "replay"]),
+    ("tests", &["model", "tlog", "ledger", "store", "ingest", "synth", "replay", "cli"]),
 ];
 
 #[test]

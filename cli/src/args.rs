@@ -61,8 +61,15 @@ pub enum Command {
     /// Inspect, checkpoint, prove and verify the ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
-    /// The global validator. At this stage it checks everything `ledger verify` checks.
-    Verify(VerifyArgs),
+    /// The global validator: every ledger check, every record file, and the replay of every
+    /// recorded action from its raw inputs and recorded parameters, compared byte for byte.
+    ///
+    /// It needs no private key and writes nothing (unless --record), so it runs on a read-only
+    /// copy of a store. Each problem names file:line and ledger seq; a replay mismatch names the
+    /// field with its stored and rebuilt values. Exit 0 when everything verified, 1 on any
+    /// problem. With --from-checkpoint FILE (a checkpoint saved outside the store earlier) it
+    /// proves the ledger still holds that tree and replays only the entries after it.
+    Verify(GlobalVerifyArgs),
     /// Run the whole pipeline on the store, printing each step and where its files are.
     Demo,
 }
@@ -278,6 +285,15 @@ pub struct VerifyArgs {
     /// Check signatures one by one on one core instead of in parallel batches.
     #[arg(long)]
     pub one_by_one: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalVerifyArgs {
+    #[command(flatten)]
+    pub checks: VerifyArgs,
+    /// Record the verdict as a VALIDATION_RUN entry (needs the store's signing key).
+    #[arg(long)]
+    pub record: bool,
 }
 
 #[derive(Debug, Args)]

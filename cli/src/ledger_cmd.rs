@@ -205,26 +205,7 @@ fn checkpoint(store: &Path, as_json: bool, out: &mut dyn Write) -> Outcome {
 }
 
 pub(crate) fn verify(store: &Path, args: &VerifyArgs, as_json: bool, out: &mut dyn Write) -> Outcome {
-    let mut trusted = Vec::new();
-    for path in &args.trusted_vkey {
-        trusted.extend(ledger::keys::read_verifier_keys(path).map_err(Failure::usage)?);
-    }
-    let mut outside_checkpoints = Vec::new();
-    for path in &args.from_checkpoint {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Failure::usage(anyhow::anyhow!("{}: {e}", path.display())))?;
-        outside_checkpoints.push((path.display().to_string(), text));
-    }
-    let options = VerifyOptions {
-        trusted_vkeys: trusted,
-        outside_checkpoints,
-        progress: terminal_progress(),
-        signature_check: if args.one_by_one {
-            SignatureCheck::OneByOne
-        } else {
-            SignatureCheck::Batch
-        },
-    };
+    let options = verify_options(args)?;
     let report = ledger::verify_ledger(store, &options)?;
     if options.progress.is_some() && report.entries >= 1 << 18 {
         eprint!("\r\x1b[K");
@@ -235,6 +216,30 @@ pub(crate) fn verify(store: &Path, args: &VerifyArgs, as_json: bool, out: &mut d
         print_report(&report, out)?;
     }
     Ok(if report.is_ok() { exit::OK } else { exit::PROBLEM_FOUND })
+}
+
+/// The trust and checks the verifying commands' options ask for.
+pub(crate) fn verify_options(args: &VerifyArgs) -> Result<VerifyOptions, Failure> {
+    let mut trusted = Vec::new();
+    for path in &args.trusted_vkey {
+        trusted.extend(ledger::keys::read_verifier_keys(path).map_err(Failure::usage)?);
+    }
+    let mut outside_checkpoints = Vec::new();
+    for path in &args.from_checkpoint {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Failure::usage(anyhow::anyhow!("{}: {e}", path.display())))?;
+        outside_checkpoints.push((path.display().to_string(), text));
+    }
+    Ok(VerifyOptions {
+        trusted_vkeys: trusted,
+        outside_checkpoints,
+        progress: terminal_progress(),
+        signature_check: if args.one_by_one {
+            SignatureCheck::OneByOne
+        } else {
+            SignatureCheck::Batch
+        },
+    })
 }
 
 /// Progress on stderr while a long verification runs, only when a person is

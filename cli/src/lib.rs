@@ -22,6 +22,7 @@ mod generate_cmd;
 mod ingest_cmd;
 mod keys_cmd;
 mod ledger_cmd;
+mod verify_cmd;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -124,7 +125,7 @@ fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         Command::Generate(command) => generate_cmd::run(command, cli.json, out),
         Command::Ingest(args) => ingest_cmd::run(store, args, cli.json, out),
         Command::Ledger(command) => ledger_cmd::run(store, command, cli.json, out, err),
-        Command::Verify(args) => ledger_cmd::verify(store, args, cli.json, out),
+        Command::Verify(args) => verify_cmd::run(store, args, cli.json, out),
         Command::Demo => demo::run(store, out),
     }
 }
