@@ -186,3 +186,114 @@ pub fn run_until_killed(program: &str, args: &[&str], run_for: std::time::Durati
         .expect("read the child's stdout");
     output
 }
+
+/// A small store holding every artifact kind that exists, deterministic to
+/// the byte: every input format ingested (metrics gzip-compressed, auth as
+/// CSV, identities before the behaviour that names them, a CSV with a bad
+/// line quarantined), notes, checkpoints before and after a key rotation,
+/// and an inclusion and a consistency proof. The input files are written to
+/// `data`. Returns the tree size of the first checkpoint.
+pub fn build_replay_store(root: &Path, data: &Path) -> u64 {
+    use store::ingest_file::{IngestRequest, ingest_file};
+    use synth::OutputFormat;
+    std::fs::create_dir_all(data).expect("data folder");
+    let metric = data.join("metric.jsonl.gz");
+    {
+        let file = std::fs::File::create(&metric).expect("metric file");
+        let mut gzip = flate2::GzBuilder::new().write(file, flate2::Compression::default());
+        let config = synth::metric::MetricConfig {
+            entities: 3,
+            days: 2,
+            ..Default::default()
+        };
+        synth::metric::generate(&config, OutputFormat::Jsonl, &mut gzip).expect("metrics");
+        gzip.finish().expect("gzip");
+    }
+    let auth = data.join("auth.csv");
+    let config = synth::auth::AuthConfig {
+        n_users: 6,
+        n_ips: 10,
+        n_days: 2,
+        ..Default::default()
+    };
+    let mut bytes = Vec::new();
+    synth::auth::generate(&config, OutputFormat::Csv, &mut bytes).expect("auth");
+    std::fs::write(&auth, bytes).expect("auth file");
+    let proxy = data.join("proxy.jsonl");
+    let config = synth::proxy::ProxyConfig {
+        events: 150,
+        scenario: synth::proxy::ProxyScenario::Mix,
+        ..Default::default()
+    };
+    let mut bytes = Vec::new();
+    synth::proxy::generate(&config, OutputFormat::Jsonl, &mut bytes).expect("proxy");
+    std::fs::write(&proxy, bytes).expect("proxy file");
+    let (behavior, identities) = (data.join("behavior.jsonl"), data.join("identities.jsonl"));
+    let config = synth::behavior::BehaviorConfig {
+        identities: 6,
+        baseline_days: 4,
+        window_days: 1,
+        ..Default::default()
+    };
+    let (mut events, mut registry, mut planted) = (Vec::new(), Vec::new(), Vec::new());
+    synth::behavior::generate(&config, OutputFormat::Jsonl, &mut events, &mut registry, &mut planted)
+        .expect("behavior");
+    std::fs::write(&behavior, events).expect("behavior file");
+    std::fs::write(&identities, registry).expect("identities file");
+    let sample = data.join("metrics-with-a-bad-line.csv");
+    std::fs::write(
+        &sample,
+        "timestamp,entity,metric,value\n2026-11-20T09:00:00Z,web-1,cpu,41.5\n2026-11-20T10:00:00Z,web-1,cpu,oops\n2026-11-20T13:00:00+02:00,web-1,cpu,44.25\n",
+    )
+    .expect("sample file");
+
+    let mut store = store::Store::init(
+        root,
+        InitOptions {
+            key_name: "ledger-1".into(),
+            signing_key: Some(test_only_key("ledger-1")),
+            store_id: Some("00000000-0000-4000-8000-000000000002".parse().expect("uuid")),
+            clock: stepping_clock(),
+            ..Default::default()
+        },
+    )
+    .expect("init");
+    for (format, path, quarantine) in [
+        (ingest::Format::Metric, &metric, false),
+        (ingest::Format::Auth, &auth, false),
+        (ingest::Format::Proxy, &proxy, false),
+        (ingest::Format::Identity, &identities, false),
+        (ingest::Format::Behavior, &behavior, false),
+        (ingest::Format::Metric, &sample, true),
+    ] {
+        let request = IngestRequest {
+            format,
+            path: path.clone(),
+            input_format: None,
+            options: ingest::ParseOptions::default(),
+            quarantine,
+            allow_duplicate: false,
+        };
+        ingest_file(&mut store, &request).expect("ingest");
+    }
+    let ledger = store.ledger();
+    ledger.append_batch((0..5).map(note).collect()).expect("notes");
+    let first = ledger.sign_checkpoint().expect("checkpoint").checkpoint.size;
+    ledger
+        .add_existing_key("ledger-2", test_only_key("ledger-2"))
+        .expect("add key");
+    ledger.retire_key("ledger-1").expect("retire key");
+    ledger.append(note(99)).expect("note");
+    let second = ledger.sign_checkpoint().expect("checkpoint").checkpoint.size;
+    drop(store);
+    let inclusion = ledger::prove_inclusion(root, 3, second).expect("inclusion proof");
+    ledger::proofs::write_proof(root, &format!("inclusion-3-{second}.json"), &inclusion.to_json()).expect("proof");
+    let consistency = ledger::prove_consistency(root, first, second).expect("consistency proof");
+    ledger::proofs::write_proof(
+        root,
+        &format!("consistency-{first}-{second}.json"),
+        &consistency.to_json(),
+    )
+    .expect("proof");
+    first
+}

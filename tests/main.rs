@@ -12,3 +12,4 @@ mod schemas; // ledger lines validate against the frozen JSON Schema (independen
 mod store_records; // records are written with the entry that accounts for them; crash leftovers are quarantined
 mod tamper; // at least 1000 random mutations of a 200+ entry ledger are all detected, at the right line
 mod tidy; // dependencies point one way, and the pure crates depend on nothing that does I/O
+mod verify_campaign; // the global validator: 2000+ mutations of every file, the consistent, raw-archive and rollback attackers

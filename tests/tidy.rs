@@ -13,8 +13,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ledger", &["model", "tlog"]),
     ("store", &["model", "tlog", "ledger", "ingest"]),
     ("replay", &["model", "tlog", "ledger", "ingest"]),
-    ("cli", &["model", "tlog", "ledger", "store", "ingest", "synth", "replay"]),
-    ("tests", &["model", "tlog", "ledger", "store", "ingest", "synth", "replay", "cli"]),
+    (
+        "cli",
+        &["model", "tlog", "ledger", "store", "ingest", "synth", "replay"],
+    ),
+    (
+        "tests",
+        &["model", "tlog", "ledger", "store", "ingest", "synth", "replay", "cli"],
+    ),
 ];
 
 #[test]

@@ -28,17 +28,8 @@ pub fn write_key_files(paths: &StorePaths, name: &str, key: &SigningKey) -> Resu
     let verifier = verifier_key(name, &key.verifying_key())?;
     let dir = paths.keys();
     fs::create_dir_all(&dir).map_err(LedgerError::io(&dir))?;
-    // PKCS#8 v1 (no embedded public key): the form `openssl genpkey` writes.
-    let private_pem = KeypairBytes {
-        secret_key: key.to_bytes(),
-        public_key: None,
-    }
-    .to_pkcs8_pem(Default::default())
-    .map_err(|e| key_error(&paths.private_key(name), e))?;
-    let public_pem = key
-        .verifying_key()
-        .to_public_key_pem(Default::default())
-        .map_err(|e| key_error(&paths.public_key(name), e))?;
+    let private_pem = private_key_pem(key).map_err(|e| key_error(&paths.private_key(name), e))?;
+    let public_pem = public_key_pem(&key.verifying_key()).map_err(|e| key_error(&paths.public_key(name), e))?;
     crate::durable::create_file(&paths.private_key(name), private_pem.as_bytes(), 0o600)?;
     crate::durable::create_file(&paths.public_key(name), public_pem.as_bytes(), 0o644)?;
     crate::durable::create_file(
@@ -48,6 +39,23 @@ pub fn write_key_files(paths: &StorePaths, name: &str, key: &SigningKey) -> Resu
     )?;
     crate::durable::sync_dir(&dir)?;
     Ok(verifier)
+}
+
+/// The exact text of `keys/<name>.key.pem`: PKCS#8 v1 (no embedded public
+/// key), the form `openssl genpkey` writes.
+pub fn private_key_pem(
+    key: &SigningKey,
+) -> Result<ed25519_dalek::pkcs8::spki::der::zeroize::Zeroizing<String>, ed25519_dalek::pkcs8::Error> {
+    KeypairBytes {
+        secret_key: key.to_bytes(),
+        public_key: None,
+    }
+    .to_pkcs8_pem(Default::default())
+}
+
+/// The exact text of `keys/<name>.pub.pem`: SPKI.
+pub fn public_key_pem(key: &VerifyingKey) -> Result<String, ed25519_dalek::pkcs8::spki::Error> {
+    key.to_public_key_pem(Default::default())
 }
 
 /// Loads a private key, refusing a file that group or others may read.

@@ -181,6 +181,8 @@ pub fn verify_ledger(root: &Path, options: &VerifyOptions) -> Result<LedgerRepor
 struct LineWalk {
     lines: u64,
     tree: TreeBuilder,
+    /// SHA-256 of the stored hashes `ledger.tree` must hold for these lines.
+    stored_digest: sha2::Sha256,
     wanted_roots: BTreeSet<u64>,
     roots: BTreeMap<u64, Hash>,
     keys: KeyHistory,
@@ -225,6 +227,7 @@ impl LineWalk {
             progress,
             lines: 0,
             tree: TreeBuilder::new(),
+            stored_digest: sha2::Digest::new(),
             wanted_roots,
             roots: BTreeMap::new(),
             keys: KeyHistory::default(),
@@ -276,7 +279,9 @@ impl LineWalk {
         let line_number = index + 1;
         self.lines += 1;
         let leaf = tlog::leaf_hash(content);
-        self.tree.push(leaf);
+        let stored_digest = &mut self.stored_digest;
+        self.tree
+            .push_with_stored(leaf, |hash| sha2::Digest::update(stored_digest, hash));
         if self.wanted_leaves.contains(&index) {
             self.leaves.insert(index, leaf);
         }
@@ -830,7 +835,32 @@ fn check_tree_file(paths: &StorePaths, walk: &LineWalk, report: &mut LedgerRepor
         ));
     }
     if walk.lines > 0 && tree.root(walk.lines).ok() != Some(walk.tree.root()) {
-        mismatch("its root differs from the root of the ledger lines".into());
+        return mismatch("its root differs from the root of the ledger lines".into());
+    }
+    // Every stored hash, not only those the root is made of: proofs are
+    // served from any of them.
+    let expected = sha2::Digest::finalize(walk.stored_digest.clone());
+    match file_sha256(&paths.tree()) {
+        Ok(found) if found[..] == expected[..] => {}
+        Ok(_) => mismatch(
+            "its stored hashes differ from those of the ledger lines: proofs served from it would be wrong".into(),
+        ),
+        Err(e) => mismatch(format!("cannot be read: {e}")),
+    }
+}
+
+fn file_sha256(path: &Path) -> std::io::Result<[u8; 32]> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(hasher.finalize().into());
+        }
+        hasher.update(&buffer[..read]);
     }
 }
 
@@ -856,16 +886,63 @@ fn check_key_files(paths: &StorePaths, keys: &KeyHistory, report: &mut LedgerRep
                 "missing".into(),
             )),
         }
-        match crate::keys::load_public_key(&paths.public_key(name)) {
-            Ok(key) if &key == record.verifier.public_key() => {}
-            _ => report.findings.push(finding(
+        // Byte for byte: a PEM parser forgives changes (line breaks, a
+        // missing final newline) that are still changes to the store.
+        let expected_public = crate::keys::public_key_pem(record.verifier.public_key()).ok();
+        if fs::read_to_string(paths.public_key(name)).ok() != expected_public {
+            report.findings.push(finding(
                 FindingKind::KeyFileMismatch,
                 &format!("keys/{name}.pub.pem"),
                 None,
                 Some(record.added_at),
-                "missing, unreadable, or not the key recorded in the ledger".into(),
-            )),
+                "missing, or not the PEM text of the key recorded in the ledger".into(),
+            ));
         }
+        if let Some(problem) = private_key_problem(&paths.private_key(name), record.verifier.public_key()) {
+            report.findings.push(finding(
+                FindingKind::KeyFileMismatch,
+                &format!("keys/{name}.key.pem"),
+                None,
+                Some(record.added_at),
+                problem,
+            ));
+        }
+    }
+}
+
+/// What is wrong with a private key file, if it is there and readable:
+/// verification needs no private key, and an auditor's copy has none, but
+/// one that is present must be the recorded key's, in the form written.
+fn private_key_problem(path: &Path, recorded: &VerifyingKey) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            return None;
+        }
+        Err(e) => return Some(format!("unreadable: {e}")),
+    };
+    let mode = fs::metadata(path).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+    if mode & 0o077 != 0 {
+        return Some(format!(
+            "group or others may read this private key (mode {mode:03o}; expected 600)"
+        ));
+    }
+    use ed25519_dalek::pkcs8::DecodePrivateKey;
+    match ed25519_dalek::SigningKey::from_pkcs8_pem(&text) {
+        Ok(key) if &key.verifying_key() != recorded => {
+            Some("a private key, but not the one whose public key the ledger records".into())
+        }
+        Ok(key) if crate::keys::private_key_pem(&key).ok().as_deref().map(String::as_str) != Some(text.as_str()) => {
+            Some("the recorded private key, but not in the exact form it was written".into())
+        }
+        Ok(_) => None,
+        Err(e) => Some(format!("not a PKCS#8 Ed25519 private key: {e}")),
     }
 }
 

@@ -41,12 +41,9 @@ pub fn record_claims(entry: &LedgerEntry) -> Result<Vec<RecordClaim>, String> {
         let field = format!("outputs.records[{i}]");
         let text = |name: &str| batch.get(name).and_then(Value::as_str);
         let number = |name: &str| batch.get(name).and_then(Value::as_u64);
-        let (Some(file), Some(first_line), Some(count), Some(root)) = (
-            text("file"),
-            number("first_line"),
-            number("count"),
-            text("merkle_root"),
-        ) else {
+        let (Some(file), Some(first_line), Some(count), Some(root)) =
+            (text("file"), number("first_line"), number("count"), text("merkle_root"))
+        else {
             return Err(format!("{field} lacks file, first_line, count or merkle_root"));
         };
         let mut merkle_root = [0u8; 32];

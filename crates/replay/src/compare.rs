@@ -422,8 +422,13 @@ pub fn check_without_replay(check: &mut FileCheck, claim: &RecordClaim, seq: u64
             tree.push(leaf);
             if let Some(problem) = problem {
                 findings.push(
-                    Finding::new(FindingKind::Altered(findings.noun()), findings.file(), Some(line.number), problem)
-                        .at_seq(seq),
+                    Finding::new(
+                        FindingKind::Altered(findings.noun()),
+                        findings.file(),
+                        Some(line.number),
+                        problem,
+                    )
+                    .at_seq(seq),
                 );
             }
         }

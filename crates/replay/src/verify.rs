@@ -2,9 +2,9 @@
 //! through its replayer, then whatever no entry accounts for.
 
 use crate::claims::{RecordClaim, record_claims};
+use crate::compare::FileCheck;
 use crate::error::ReplayError;
 use crate::finding::{Finding, FindingKind};
-use crate::compare::FileCheck;
 use crate::registry::{Registry, ReplayContext, Tally};
 use crate::report::{ActionTally, FileSummary, LedgerSummary, ReplaySummary, StoreReport};
 use crate::stored::record_files_on_disk;
@@ -81,9 +81,9 @@ pub fn verify_store(root: &Path, options: &ReplayOptions) -> Result<StoreReport,
 
     let mut summaries = Vec::new();
     for file in record_files_on_disk(root) {
-        if !files.contains_key(&file) {
-            let check = FileCheck::open(root, &file)?;
-            files.insert(file, check);
+        if let std::collections::btree_map::Entry::Vacant(vacant) = files.entry(file) {
+            let check = FileCheck::open(root, vacant.key())?;
+            vacant.insert(check);
         }
     }
     for (file, mut state) in files {
@@ -111,7 +111,11 @@ pub fn verify_store(root: &Path, options: &ReplayOptions) -> Result<StoreReport,
         ));
     }
     limits.extend(unreferenced_files(root, &referenced));
-    let verdict = if findings.is_empty() { "VERIFIED" } else { "PROBLEMS_FOUND" };
+    let verdict = if findings.is_empty() {
+        "VERIFIED"
+    } else {
+        "PROBLEMS_FOUND"
+    };
     Ok(StoreReport {
         verdict,
         ledger: LedgerSummary {
@@ -192,14 +196,13 @@ fn is_record_file_name(name: &str) -> bool {
 
 /// The raw and quarantine files an entry names.
 fn referenced_files(entry: &model::LedgerEntry) -> Vec<String> {
-    let named = |section: &serde_json::Map<String, Value>, key: &str| section.get(key).and_then(Value::as_str).map(str::to_owned);
-    [
-        named(&entry.inputs, "raw"),
-        named(&entry.outputs, "quarantine"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+    let named = |section: &serde_json::Map<String, Value>, key: &str| {
+        section.get(key).and_then(Value::as_str).map(str::to_owned)
+    };
+    [named(&entry.inputs, "raw"), named(&entry.outputs, "quarantine")]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Files in `raw/sha256/` and `quarantine/` that no readable entry names:

@@ -38,6 +38,14 @@ impl TreeBuilder {
 
     /// Appends the next leaf hash (see [`crate::leaf_hash`]).
     pub fn push(&mut self, leaf: Hash) {
+        self.push_with_stored(leaf, |_| {});
+    }
+
+    /// Appends the next leaf hash, handing `stored` each hash the Go
+    /// `sumdb/tlog` layout stores for this record, in order: the leaf, then
+    /// every subtree root it completes (see [`crate::stored_hashes_for_record`]).
+    pub fn push_with_stored(&mut self, leaf: Hash, mut stored: impl FnMut(&Hash)) {
+        stored(&leaf);
         let mut subtree = leaf;
         // Each trailing one bit of the old size is a same-sized subtree on the
         // left that the new leaf completes.
@@ -47,6 +55,7 @@ impl TreeBuilder {
                 .pop()
                 .expect("one stored subtree per set bit of the size");
             subtree = node_hash(&left, &subtree);
+            stored(&subtree);
         }
         self.subtree_roots.push(subtree);
         self.size += 1;

@@ -110,7 +110,11 @@ impl Replayer for IngestReplayer {
         };
         let expected_raw = format!("raw/sha256/{}", recorded.raw_sha256);
         if recorded.raw != expected_raw || !inside(&recorded.raw, "raw/sha256") {
-            context.check_field("inputs.raw", Some(&Value::from(recorded.raw.clone())), &Value::from(expected_raw));
+            context.check_field(
+                "inputs.raw",
+                Some(&Value::from(recorded.raw.clone())),
+                &Value::from(expected_raw),
+            );
             return context.check_remaining_without_replay();
         }
         let raw_path = context.root().join(&recorded.raw);
@@ -227,7 +231,11 @@ impl Replayer for IngestReplayer {
             );
             return context.check_remaining_without_replay();
         }
-        context.check_field("outputs.rejected", outputs.get("rejected"), &json!(quarantine_lines.len()));
+        context.check_field(
+            "outputs.rejected",
+            outputs.get("rejected"),
+            &json!(quarantine_lines.len()),
+        );
         check_quarantine(context, &outputs, &quarantine_lines)?;
         context.check_remaining_without_replay()
     }
@@ -235,7 +243,11 @@ impl Replayer for IngestReplayer {
 
 /// The quarantine list: the entry's path and hash, and the file's lines,
 /// against the rejected lines replay rebuilt.
-fn check_quarantine(context: &mut ReplayContext<'_>, outputs: &serde_json::Map<String, Value>, rebuilt: &[String]) -> Result<(), ReplayError> {
+fn check_quarantine(
+    context: &mut ReplayContext<'_>,
+    outputs: &serde_json::Map<String, Value>,
+    rebuilt: &[String],
+) -> Result<(), ReplayError> {
     let rebuilt_sha256 = (!rebuilt.is_empty()).then(|| {
         let mut hasher = Sha256::new();
         for line in rebuilt {

@@ -10,11 +10,13 @@ pub use ledger_only::{LedgerOnly, RecordsRecoveredReplayer};
 /// (no `..`, no absolute path): the validator opens only files inside the
 /// store, whatever an entry says.
 fn inside(path: &str, folder: &str) -> bool {
-    path.strip_prefix(folder).and_then(|rest| rest.strip_prefix('/')).is_some_and(|name| {
-        !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-            && !name.starts_with('.')
-    })
+    path.strip_prefix(folder)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+                && !name.starts_with('.')
+        })
 }

@@ -46,6 +46,17 @@ proptest! {
     }
 
     #[test]
+    fn the_builder_hands_out_exactly_the_stored_layout(leaves in tree()) {
+        let stored = build_store(&leaves);
+        let mut builder = TreeBuilder::new();
+        let mut handed = Vec::new();
+        for leaf in &leaves {
+            builder.push_with_stored(*leaf, |hash| handed.push(*hash));
+        }
+        prop_assert_eq!(handed, stored);
+    }
+
+    #[test]
     fn inclusion_proofs_verify_and_tampering_fails(leaves in tree(), bit in 0usize..256) {
         let stored = build_store(&leaves);
         let size = leaves.len() as u64;
