@@ -338,7 +338,7 @@ fn reseal(line: &str, change: impl FnOnce(&mut serde_json::Map<String, serde_jso
     model::record::seal(serde_json::Value::Object(record)).unwrap().line
 }
 
-fn findings_of<'r>(report: &'r StoreReport, kind: FindingKind) -> Vec<&'r replay::Finding> {
+fn findings_of(report: &StoreReport, kind: FindingKind) -> Vec<&replay::Finding> {
     report.findings.iter().filter(|f| f.kind == kind).collect()
 }
 
