@@ -118,10 +118,11 @@ fn init_checkpoint_prove_check_verify() {
         ],
     ))
     .unwrap();
-    assert_eq!(report["entries"], 5);
+    assert_eq!(report["verdict"], "VERIFIED");
+    assert_eq!(report["ledger"]["entries"], 5);
     assert_eq!(report["findings"], serde_json::json!([]));
     assert!(
-        report["trust"]
+        report["ledger"]["trust"]
             .as_str()
             .unwrap()
             .starts_with("pinned verifier keys: ledger-1")

@@ -111,13 +111,19 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
         emit(out, format_args!("   checked offline: {proved}"))?;
     }
 
-    let options = VerifyOptions {
-        trusted_vkeys: ledger::keys::read_verifier_keys(&pinned_vkey)?,
-        ..VerifyOptions::default()
+    let options = replay::ReplayOptions {
+        ledger: VerifyOptions {
+            trusted_vkeys: ledger::keys::read_verifier_keys(&pinned_vkey)?,
+            ..VerifyOptions::default()
+        },
+        registry: None,
     };
-    let report = ledger::verify_ledger(store, &options)?;
-    emit(out, "9. verify (pinning the genesis verifier key):")?;
-    crate::ledger_cmd::print_report(&report, out)?;
+    let report = replay::verify_store(store, &options).map_err(Failure::problem)?;
+    emit(
+        out,
+        "9. verify, the global validator (pinning the genesis verifier key): every signature, checkpoint and proof, every record accounted for, and every action replayed from its raw input:",
+    )?;
+    crate::verify_cmd::print_report(&report, out)?;
     emit(out, "files:")?;
     for (what, path) in [
         ("ledger", paths.ledger()),
@@ -136,6 +142,15 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
             inclusion_path.display(),
             new.path.display(),
             paths.verifier_key(&new_signer).display()
+        ),
+    )?;
+    emit(
+        out,
+        format_args!(
+            "verify again at any time (read-only; add --json for machines): driftledger --store {} verify --trusted-vkey {} --from-checkpoint {}",
+            store.display(),
+            pinned_vkey.display(),
+            new.path.display()
         ),
     )?;
     emit(
