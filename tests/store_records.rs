@@ -307,6 +307,9 @@ fn sigkill_during_streaming_ingests_loses_nothing_reported() {
     }
     assert!(reported.len() >= 10, "only {} ingests reported", reported.len());
     assert!(verify_ledger(&store_dir, &VerifyOptions::default()).unwrap().is_ok());
+    // And the global validator replays every ingest that survived.
+    let full = replay::verify_store(&store_dir, &replay::ReplayOptions::default()).unwrap();
+    assert!(full.is_ok(), "{:#?}", full.findings);
 
     let entries = ledger::reader::read_lines(&store_dir, |_| true).unwrap();
     let records: Vec<String> = fs::read_to_string(store_dir.join("events/metric.jsonl"))

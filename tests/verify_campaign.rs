@@ -652,3 +652,37 @@ fn a_problem_exits_1_and_json_names_file_line_and_seq() {
     );
     assert!(finding["seq"].is_u64());
 }
+
+#[test]
+fn records_moved_aside_by_recovery_are_replayed_by_their_hash() {
+    let (_dir, root) = copy_of_store();
+    // A crash between records and their entry: a line no entry accounts for.
+    let path = root.join("events/proxy.jsonl");
+    let mut lines = read_lines(&path);
+    lines.push(lines[0].clone());
+    write_lines(&path, &lines);
+    let report = verify(&root);
+    let extra = findings_of(&report, FindingKind::ExtraRecord);
+    assert_eq!(extra.len(), 1, "{:#?}", report.findings);
+    assert_eq!(extra[0].line, Some(lines.len() as u64));
+    // A writer opening the store moves it aside and records that.
+    let store = store::Store::open(&root, ledger::WriterOptions::default()).unwrap();
+    assert_eq!(store.recovery().quarantined.len(), 1);
+    drop(store);
+    let report = verify(&root);
+    assert!(report.is_ok(), "{:#?}", report.findings);
+    assert!(
+        report
+            .replay
+            .actions
+            .iter()
+            .any(|a| a.action == model::Action::RecordsRecovered && a.replayed == 1)
+    );
+    let entry = tests::last_entry(&root);
+    let moved = root.join(entry.outputs["quarantine"].as_str().unwrap());
+    with_write_permission(&moved, || fs::write(&moved, b"{}\n").unwrap());
+    let report = verify(&root);
+    let altered = findings_of(&report, FindingKind::AlteredQuarantine);
+    assert_eq!(altered.len(), 1, "{:#?}", report.findings);
+    assert_eq!(altered[0].seq, Some(entry.seq));
+}
