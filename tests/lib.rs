@@ -297,3 +297,39 @@ pub fn build_replay_store(root: &Path, data: &Path) -> u64 {
     .expect("proof");
     first
 }
+
+/// Writes `events` generated metric events (seed 1, 200 entities) to
+/// `path` as JSON Lines: the benchmarks' input.
+pub fn write_metric_events(events: u64, path: &Path) {
+    let config = synth::metric::MetricConfig {
+        entities: 200,
+        limit: Some(events),
+        ..Default::default()
+    };
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("create input"));
+    synth::metric::generate(&config, synth::OutputFormat::Jsonl, &mut file).expect("generate");
+    std::io::Write::flush(&mut file).expect("write input");
+}
+
+/// Creates a store at `store_dir` and ingests the metric events of
+/// `input` (which must hold `events` of them); returns the seconds the
+/// ingest took.
+pub fn ingest_metric_file(store_dir: &Path, input: &Path, events: u64) -> f64 {
+    let mut store = store::Store::init(store_dir, InitOptions::default()).expect("init");
+    let started = std::time::Instant::now();
+    let ingested = store::ingest_file::ingest_file(
+        &mut store,
+        &store::ingest_file::IngestRequest {
+            format: ingest::Format::Metric,
+            path: input.to_owned(),
+            input_format: None,
+            options: ingest::ParseOptions::default(),
+            quarantine: false,
+            allow_duplicate: false,
+        },
+    )
+    .expect("ingest");
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(ingested.events, events);
+    seconds
+}

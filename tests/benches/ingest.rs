@@ -29,7 +29,7 @@ fn main() {
     if let [flag, events, path] = args.as_slice()
         && flag == "--generate"
     {
-        return generate(events.parse().expect("event count"), std::path::Path::new(path));
+        return tests::write_metric_events(events.parse().expect("event count"), std::path::Path::new(path));
     }
     let events: u64 = args.iter().find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -48,14 +48,14 @@ fn main() {
     // page cache page costs a hypervisor fault), which would otherwise be
     // charged to whichever pass writes first.
     parse_only(&input, events);
-    ingest_into(&dir.path().join("warm-up"), &input, events);
+    tests::ingest_metric_file(&dir.path().join("warm-up"), &input, events);
     std::fs::remove_dir_all(dir.path().join("warm-up")).expect("remove warm-up store");
 
     let parse_seconds = parse_only(&input, events);
     let before_kib = peak_rss_kib();
     // Resets the peak (Linux ≥ 4.0), so that what follows is the ingest's own.
     std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
-    let ingest_seconds = ingest_into(&dir.path().join("store"), &input, events);
+    let ingest_seconds = tests::ingest_metric_file(&dir.path().join("store"), &input, events);
     let peak_kib = peak_rss_kib();
     let hashing_seconds = required_hashing(&dir.path().join("store"), &input, events);
 
@@ -70,18 +70,6 @@ fn main() {
         before_kib as f64 / 1024.0,
         hashing_seconds / parse_seconds,
     );
-}
-
-/// Writes `events` generated metric events (seed 1, 200 entities) to `path`.
-fn generate(events: u64, path: &std::path::Path) {
-    let config = synth::metric::MetricConfig {
-        entities: 200,
-        limit: Some(events),
-        ..Default::default()
-    };
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("create input"));
-    synth::metric::generate(&config, synth::OutputFormat::Jsonl, &mut file).expect("generate");
-    std::io::Write::flush(&mut file).expect("write input");
 }
 
 /// The process's peak resident set size (VmHWM), in KiB.
@@ -109,27 +97,6 @@ fn parse_only(input: &std::path::Path, events: u64) -> f64 {
     }
     assert_eq!(parsed, events);
     started.elapsed().as_secs_f64()
-}
-
-/// Seconds to ingest `input` into a new store at `store_dir`.
-fn ingest_into(store_dir: &std::path::Path, input: &std::path::Path, events: u64) -> f64 {
-    let mut store = store::Store::init(store_dir, ledger::InitOptions::default()).expect("init");
-    let started = Instant::now();
-    let ingested = store::ingest_file::ingest_file(
-        &mut store,
-        &store::ingest_file::IngestRequest {
-            format: ingest::Format::Metric,
-            path: input.to_owned(),
-            input_format: None,
-            options: ingest::ParseOptions::default(),
-            quarantine: false,
-            allow_duplicate: false,
-        },
-    )
-    .expect("ingest");
-    let seconds = started.elapsed().as_secs_f64();
-    assert_eq!(ingested.events, events);
-    seconds
 }
 
 /// Seconds, on one core, for the hashing the stored format requires of an

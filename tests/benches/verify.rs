@@ -18,7 +18,7 @@ fn main() {
     if let [flag, events, path] = args.as_slice()
         && flag == "--generate"
     {
-        return generate(events.parse().expect("event count"), std::path::Path::new(path));
+        return tests::write_metric_events(events.parse().expect("event count"), std::path::Path::new(path));
     }
     let events: u64 = args.iter().find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -30,11 +30,11 @@ fn main() {
     assert!(generated.success());
     let bytes = std::fs::metadata(&input).expect("input").len();
 
-    build(&dir.path().join("warm-up"), &input, events);
+    tests::ingest_metric_file(&dir.path().join("warm-up"), &input, events);
     std::fs::remove_dir_all(dir.path().join("warm-up")).expect("remove warm-up store");
 
     let store = dir.path().join("store");
-    let build_seconds = build(&store, &input, events);
+    let build_seconds = tests::ingest_metric_file(&store, &input, events);
     let started = Instant::now();
     let report = replay::verify_store(&store, &replay::ReplayOptions::default()).expect("verify");
     let verify_seconds = started.elapsed().as_secs_f64();
@@ -47,36 +47,4 @@ fn main() {
         rayon::current_num_threads(),
         verify_seconds / build_seconds,
     );
-}
-
-/// Writes `events` generated metric events (seed 1, 200 entities) to `path`.
-fn generate(events: u64, path: &std::path::Path) {
-    let config = synth::metric::MetricConfig {
-        entities: 200,
-        limit: Some(events),
-        ..Default::default()
-    };
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("create input"));
-    synth::metric::generate(&config, synth::OutputFormat::Jsonl, &mut file).expect("generate");
-    std::io::Write::flush(&mut file).expect("write input");
-}
-
-/// Seconds to build a new store at `store_dir` by ingesting `input`.
-fn build(store_dir: &std::path::Path, input: &std::path::Path, events: u64) -> f64 {
-    let started = Instant::now();
-    let mut store = store::Store::init(store_dir, ledger::InitOptions::default()).expect("init");
-    let ingested = store::ingest_file::ingest_file(
-        &mut store,
-        &store::ingest_file::IngestRequest {
-            format: ingest::Format::Metric,
-            path: input.to_owned(),
-            input_format: None,
-            options: ingest::ParseOptions::default(),
-            quarantine: false,
-            allow_duplicate: false,
-        },
-    )
-    .expect("ingest");
-    assert_eq!(ingested.events, events);
-    started.elapsed().as_secs_f64()
 }
