@@ -333,3 +333,25 @@ pub fn ingest_metric_file(store_dir: &Path, input: &Path, events: u64) -> f64 {
     assert_eq!(ingested.events, events);
     seconds
 }
+
+/// The benchmarks' input: as many metric events as the command line asks
+/// (default 1,000,000), generated into `dir` by a child process (this same
+/// executable run with `--generate N PATH`), so that the generator's memory
+/// is not the benchmark's. In that child it generates and returns `None`.
+pub fn benchmark_input(dir: &Path) -> Option<(u64, std::path::PathBuf)> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, events, path] = args.as_slice()
+        && flag == "--generate"
+    {
+        write_metric_events(events.parse().expect("event count"), Path::new(path));
+        return None;
+    }
+    let events: u64 = args.iter().find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let input = dir.join("metric.jsonl");
+    let generated = std::process::Command::new(std::env::current_exe().expect("this benchmark"))
+        .args(["--generate", &events.to_string(), input.to_str().expect("UTF-8 path")])
+        .status()
+        .expect("run the generator");
+    assert!(generated.success());
+    Some((events, input))
+}

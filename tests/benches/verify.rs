@@ -14,20 +14,10 @@
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if let [flag, events, path] = args.as_slice()
-        && flag == "--generate"
-    {
-        return tests::write_metric_events(events.parse().expect("event count"), std::path::Path::new(path));
-    }
-    let events: u64 = args.iter().find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("temporary directory");
-    let input = dir.path().join("metric.jsonl");
-    let generated = std::process::Command::new(std::env::current_exe().expect("this benchmark"))
-        .args(["--generate", &events.to_string(), input.to_str().expect("UTF-8 path")])
-        .status()
-        .expect("run the generator");
-    assert!(generated.success());
+    let Some((events, input)) = tests::benchmark_input(dir.path()) else {
+        return;
+    };
     let bytes = std::fs::metadata(&input).expect("input").len();
 
     tests::ingest_metric_file(&dir.path().join("warm-up"), &input, events);

@@ -70,11 +70,6 @@ impl Registry {
     pub fn get(&self, action: Action) -> Option<&dyn Replayer> {
         self.replayers.get(&action).map(Box::as_ref)
     }
-
-    /// The actions that have a replayer.
-    pub fn actions(&self) -> impl Iterator<Item = Action> + '_ {
-        self.replayers.keys().copied()
-    }
 }
 
 /// Totals the report gives.

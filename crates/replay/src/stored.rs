@@ -27,16 +27,15 @@ pub struct StoredStream {
     ahead: VecDeque<StoredLine>,
     spare: Vec<Vec<u8>>,
     next_number: u64,
-    exists: bool,
 }
 
 impl StoredStream {
     /// Opens `file` (relative to `root`); a missing file reads as empty.
     pub fn open(root: &Path, file: &str) -> Result<StoredStream, ReplayError> {
         let path = root.join(file);
-        let (reader, exists) = match File::open(&path) {
-            Ok(handle) => (Some(BufReader::with_capacity(1 << 20, handle)), true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, false),
+        let reader = match File::open(&path) {
+            Ok(handle) => Some(BufReader::with_capacity(1 << 20, handle)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(ReplayError::Io { path, source: e }),
         };
         Ok(StoredStream {
@@ -45,13 +44,7 @@ impl StoredStream {
             ahead: VecDeque::with_capacity(4),
             spare: Vec::new(),
             next_number: 1,
-            exists,
         })
-    }
-
-    /// Whether the file exists.
-    pub fn exists(&self) -> bool {
-        self.exists
     }
 
     /// The line `k` places ahead (0: the next one), `None` past the end.
@@ -78,16 +71,6 @@ impl StoredStream {
             self.spare.push(line.bytes);
         }
         Ok(true)
-    }
-
-    /// Moves past lines until the next one is `line` (or the end); returns
-    /// how many were passed.
-    pub fn skip_to(&mut self, line: u64) -> Result<u64, ReplayError> {
-        let mut passed = 0;
-        while self.position() < line && self.advance()? {
-            passed += 1;
-        }
-        Ok(passed)
     }
 
     fn read_one(&mut self) -> Result<bool, ReplayError> {
