@@ -37,6 +37,27 @@ pub struct MetricEvent {
     pub label: Option<String>,
 }
 
+/// A stored metric event read without copying its strings: what baselines
+/// and scores need of a line of `events/metric.jsonl`. Strings are borrowed
+/// from the line unless they contain escapes.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StoredMetricEvent<'a> {
+    /// The event's id.
+    #[serde(borrow)]
+    pub id: std::borrow::Cow<'a, str>,
+    /// When the sample was taken, RFC 3339 UTC with milliseconds.
+    #[serde(borrow)]
+    pub timestamp: std::borrow::Cow<'a, str>,
+    /// The entity measured.
+    #[serde(borrow)]
+    pub entity: std::borrow::Cow<'a, str>,
+    /// The metric's name.
+    #[serde(borrow)]
+    pub metric: std::borrow::Cow<'a, str>,
+    /// The measured value.
+    pub value: f64,
+}
+
 /// One authentication or API request (format `auth`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -9,7 +9,9 @@
 //! - [`id`]: deterministic UUIDv5 artifact ids derived from content;
 //! - [`time`]: RFC 3339 UTC timestamps as they appear on the wire;
 //! - [`entry`]: [`LedgerEntry`], one signed line of the audit ledger, and the
-//!   [`Action`]s it can record.
+//!   [`Action`]s it can record;
+//! - [`event`], [`baseline`]: the stored records (events, identities,
+//!   baselines, scores), each with its frozen JSON Schema ([`schema`]).
 //!
 //! It deliberately does no I/O, reads no clock and draws no randomness: times,
 //! keys and seeds are parameters, so every function here is a pure function of
@@ -24,6 +26,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod baseline;
 pub mod canonical;
 pub mod digest;
 pub mod entry;

@@ -11,6 +11,7 @@
 //! be `null`. Stored record schemas are the event types plus the record's own
 //! `hash`.
 
+use crate::baseline::{Baseline, ScoredEvent};
 use crate::event::{AuthEvent, BehaviorEvent, Identity, MetricEvent, ProxyEvent};
 use schemars::{JsonSchema, Schema};
 use serde_json::{Value, json};
@@ -41,6 +42,8 @@ pub fn frozen_schemas() -> Vec<(&'static str, Schema)> {
             stored::<BehaviorEvent>("events/behavior.jsonl"),
         ),
         ("identity.v1.schema.json", stored::<Identity>("identities.jsonl")),
+        ("baseline.v1.schema.json", stored::<Baseline>("baselines.jsonl")),
+        ("score.v1.schema.json", stored::<ScoredEvent>("scores.jsonl")),
     ]
 }
 

@@ -1,0 +1,253 @@
+//! Scores and baselines in words: the explanation each score carries, the
+//! text histogram of a bucket, and the full derivation `explain` prints.
+//! Every text is a pure function of records, so it is byte-identical on
+//! replay.
+
+use crate::index::BaselineSelection;
+use model::baseline::{Baseline, ScaleBasis, ScoredEvent, SkipReason};
+use std::fmt::Write;
+
+/// A number for people: rounded to 6 significant digits, then written in
+/// the shortest form that reads back as that rounded double ("4.59606",
+/// "62", "0.000123").
+pub fn show(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let rounded: f64 = format!("{value:.5e}").parse().unwrap_or(value);
+    let text = rounded.to_string();
+    if text == "-0" { "0".to_owned() } else { text }
+}
+
+/// The explanation a score record carries.
+pub fn score_explanation(score: &ScoredEvent, selection: &BaselineSelection) -> String {
+    let bucket = format!("{} {} at {}", score.entity, score.metric, score.context);
+    let value = show(score.value);
+    match (score.skip_reason, score.baseline_version, score.n) {
+        (Some(SkipReason::NoBaseline), _, _) => {
+            format!("not scored: no baseline of {bucket}{}", selection.describe())
+        }
+        (Some(SkipReason::InsufficientHistory), Some(version), Some(n)) => format!(
+            "not scored: baseline v{version} of {bucket} has only {n} samples, fewer than its training run required"
+        ),
+        _ => scored_explanation(score, &bucket, &value),
+    }
+}
+
+fn scored_explanation(score: &ScoredEvent, bucket: &str, value: &str) -> String {
+    let version = score.baseline_version.unwrap_or_default();
+    let n = score.n.unwrap_or_default();
+    let median = show(score.median.unwrap_or_default());
+    let confidence = show(score.confidence.unwrap_or_default());
+    let direction = score.direction.map(|d| d.as_str().replace('_', " ")).unwrap_or_default();
+    let verdict = if score.is_anomaly { "anomaly" } else { "not an anomaly" };
+    match (score.scale_basis, score.score, score.scale) {
+        (Some(ScaleBasis::Constant), _, _) if score.is_anomaly => format!(
+            "value {value} differs from the constant baseline v{version} of {bucket}: all {n} samples were {median}, so there is no spread to measure the difference in (confidence {confidence}); {verdict}"
+        ),
+        (Some(ScaleBasis::Constant), _, _) => format!(
+            "value {value} equals the constant baseline v{version} of {bucket}: all {n} samples were {median} (confidence {confidence}); score 0, {verdict}"
+        ),
+        (Some(basis), Some(z), Some(scale)) => {
+            let scale_words = match basis {
+                ScaleBasis::ScaledMad => format!("scale {} = MAD {} × 1.4826", show(scale), show(scale / 1.4826)),
+                _ => format!(
+                    "scale {} = mean absolute deviation × 1.2533, because more than half the samples equal the median (MAD 0)",
+                    show(scale)
+                ),
+            };
+            let relation = if z.abs() > score.threshold { "beyond" } else { "within" };
+            format!(
+                "value {value} is {} robust z {direction} the median {median} of {bucket} (baseline v{version}: n {n}, {scale_words}, confidence {confidence}); {relation} the threshold {}: {verdict}",
+                show(z.abs()),
+                show(score.threshold)
+            )
+        }
+        _ => format!("value {value} of {bucket}: {verdict}"),
+    }
+}
+
+/// A text histogram of a bucket's samples in `bins` equal bins from its
+/// minimum to its maximum, with the bin of `marked` flagged (`<- this
+/// event`, or a line above or below when it lies outside).
+pub fn histogram(samples: &[f64], bins: usize, marked: Option<f64>) -> String {
+    let mut out = String::new();
+    let Some(min) = samples.iter().copied().min_by(f64::total_cmp) else {
+        out.push_str("(no samples)\n");
+        return out;
+    };
+    let max = samples.iter().copied().max_by(f64::total_cmp).unwrap_or(min);
+    let bins = bins.max(1);
+    let width = (max - min) / bins as f64;
+    let bin_of = |value: f64| -> usize {
+        if width <= 0.0 || !width.is_finite() {
+            return 0;
+        }
+        (((value - min) / width).floor() as usize).min(bins - 1)
+    };
+    let mut counts = vec![0u64; if width > 0.0 { bins } else { 1 }];
+    for value in samples {
+        counts[bin_of(*value)] += 1;
+    }
+    let tallest = counts.iter().copied().max().unwrap_or(1).max(1);
+    if let Some(marked) = marked.filter(|m| *m > max) {
+        let _ = writeln!(out, "{:>27}  <- this event ({}), above every sample", "", show(marked));
+    }
+    for (bin, count) in counts.iter().enumerate().rev() {
+        let low = min + width * bin as f64;
+        let high = if bin + 1 == counts.len() { max } else { min + width * (bin + 1) as f64 };
+        let bar = "#".repeat(((count * 40).div_ceil(tallest)) as usize);
+        let mark = match marked {
+            Some(m) if m >= min && m <= max && bin_of(m) == bin => "  <- this event",
+            _ => "",
+        };
+        let _ = writeln!(out, "{:>12} .. {:>12} {:>6} {bar}{mark}", show(low), show(high), count);
+    }
+    if let Some(marked) = marked.filter(|m| *m < min) {
+        let _ = writeln!(out, "{:>27}  <- this event ({}), below every sample", "", show(marked));
+    }
+    out
+}
+
+/// One batch of events that fed a baseline's training run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedingBatch {
+    /// The EVENTS_INGESTED entry.
+    pub seq: u64,
+    /// The raw input file's SHA-256.
+    pub raw_sha256: String,
+    /// The Merkle root of the batch's event records.
+    pub merkle_root: String,
+    /// Events of the batch the run used.
+    pub used: u64,
+}
+
+/// Everything that went into one score, for `explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derivation {
+    /// The score record.
+    pub score: ScoredEvent,
+    /// The SCORES_COMPUTED entry that wrote it, and its time.
+    pub scored_by: (u64, String),
+    /// The baseline it was measured against, if any.
+    pub baseline: Option<Baseline>,
+    /// The BASELINE_TRAINED entry that trained it, and its time.
+    pub trained_by: Option<(u64, String)>,
+    /// The training run's context kind and minimum samples.
+    pub training_params: String,
+    /// The batches that fed the training run.
+    pub batches: Vec<FeedingBatch>,
+    /// The bucket's samples, re-read from the stored events.
+    pub samples: Vec<f64>,
+}
+
+/// The derivation as text.
+pub fn render_derivation(d: &Derivation) -> String {
+    let s = &d.score;
+    let mut out = String::new();
+    let _ = writeln!(out, "event {} ({} {} = {} at {}, context {})", s.event_id, s.entity, s.metric, show(s.value), s.timestamp, s.context);
+    let _ = writeln!(out, "score record {} written by SCORES_COMPUTED at seq {} ({})", s.id, d.scored_by.0, d.scored_by.1);
+    let _ = writeln!(out, "  {}", s.explanation);
+    if let Some(z) = s.score {
+        let _ = writeln!(
+            out,
+            "  score = (value − median) / scale = ({} − {}) / {} = {}",
+            show(s.value),
+            show(s.median.unwrap_or_default()),
+            s.scale.map(show).unwrap_or_else(|| "–".into()),
+            show(z)
+        );
+    }
+    let Some(baseline) = &d.baseline else {
+        let _ = writeln!(out, "no baseline of this bucket was used");
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "baseline {} v{} of {} {} at {}: status {}, n {}, confidence {} ({})",
+        baseline.id,
+        baseline.version,
+        baseline.entity,
+        baseline.metric,
+        baseline.context,
+        baseline.status.as_str(),
+        baseline.n,
+        show(baseline.confidence),
+        baseline.confidence_level.as_str()
+    );
+    if let Some(stats) = &baseline.stats {
+        let _ = writeln!(
+            out,
+            "  median {}, MAD {} (scaled {}), mean absolute deviation {}, min {}, p05 {}, p25 {}, p75 {}, p95 {}, max {}",
+            show(stats.median),
+            show(stats.mad),
+            show(stats.scaled_mad),
+            show(stats.mean_abs_dev),
+            show(stats.min),
+            show(stats.p05),
+            show(stats.p25),
+            show(stats.p75),
+            show(stats.p95),
+            show(stats.max)
+        );
+    }
+    let window = match (&baseline.window.from, &baseline.window.to) {
+        (None, None) => "all stored events".to_owned(),
+        (from, to) => format!(
+            "[{}, {})",
+            from.as_deref().unwrap_or("the first event"),
+            to.as_deref().unwrap_or("the last event")
+        ),
+    };
+    let _ = writeln!(out, "  training window {window}; this bucket's samples span {} .. {}", baseline.first_event, baseline.last_event);
+    if let Some((seq, time)) = &d.trained_by {
+        let _ = writeln!(out, "trained by BASELINE_TRAINED at seq {seq} ({time}), {}", d.training_params);
+    }
+    let total: u64 = d.batches.iter().map(|b| b.used).sum();
+    let _ = writeln!(out, "  {total} events from {} batches fed the run:", d.batches.len());
+    for batch in &d.batches {
+        let _ = writeln!(
+            out,
+            "    EVENTS_INGESTED seq {}: {} events used, raw sha256 {}, events merkle root {}",
+            batch.seq, batch.used, batch.raw_sha256, batch.merkle_root
+        );
+    }
+    let _ = writeln!(out, "samples of the bucket ({}):", d.samples.len());
+    out.push_str(&histogram(&d.samples, 10, Some(s.value)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well_and_exactly() {
+        for (value, text) in [
+            (62.0, "62"),
+            (4.596060000000001, "4.59606"),
+            (0.000123456789, "0.000123457"),
+            (-0.0, "0"),
+            (1e21, "1000000000000000000000"),
+            (-3.14159265, "-3.14159"),
+        ] {
+            assert_eq!(show(value), text);
+        }
+    }
+
+    #[test]
+    fn histogram_marks_the_event() {
+        let samples: Vec<f64> = (0..10).map(f64::from).collect();
+        let text = histogram(&samples, 5, Some(4.5));
+        assert_eq!(text.lines().count(), 5);
+        let marked: Vec<&str> = text.lines().filter(|l| l.contains("<- this event")).collect();
+        assert_eq!(marked.len(), 1);
+        assert!(marked[0].trim_start().starts_with("3.6 .."), "{text}");
+        let above = histogram(&samples, 5, Some(100.0));
+        assert!(above.lines().next().unwrap().contains("above every sample"));
+        let constant = histogram(&[2.0, 2.0], 5, Some(2.0));
+        assert_eq!(constant.lines().count(), 1);
+        assert!(constant.contains("     2 ") && constant.contains("<- this event"));
+        assert_eq!(histogram(&[], 5, None), "(no samples)\n");
+    }
+}

@@ -1,0 +1,283 @@
+//! Scoring: each stored event measured against the baseline of its bucket
+//! in robust z units, with the explanation in words, written straight to
+//! sealed `scores.jsonl` lines on every core.
+//!
+//! The scale is the baseline's scaled MAD. When the MAD is 0 (more than
+//! half the samples equal the median) the mean absolute deviation × 1.2533
+//! stands in, as Iglewicz and Hoaglin's modified z does; when that is 0 too
+//! (every sample equal), there is no spread to measure in: a value equal to
+//! the median scores 0, any other value has no score and is an anomaly. So
+//! no score is ever a division by zero or infinite.
+
+use crate::context::ContextKind;
+use crate::error::BaselineError;
+use crate::explain::score_explanation;
+use crate::index::{BaselineIndex, BaselineSelection};
+use crate::stats::MEAN_ABS_DEV_TO_SIGMA;
+use model::baseline::{Baseline, Direction, SCORE_ID_KIND, ScaleBasis, ScoreStatus, ScoredEvent, SkipReason};
+use model::event::StoredMetricEvent;
+use model::record::RecordBuilder;
+use rayon::prelude::*;
+
+/// The default anomaly threshold, in robust z units (Iglewicz and Hoaglin's
+/// recommended cut-off for the modified z-score).
+pub const DEFAULT_THRESHOLD: f64 = 3.5;
+
+/// Events scored by one task.
+const EVENTS_PER_TASK: usize = 2048;
+
+/// The parameters of a scoring run, all recorded in its ledger entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreParams {
+    /// `|score|` above this is an anomaly.
+    pub threshold: f64,
+    /// The context kind events are bucketed by.
+    pub context: ContextKind,
+    /// Which baseline version each bucket is scored against.
+    pub selection: BaselineSelection,
+}
+
+/// How many events of a run ended how.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScoreTally {
+    /// Events scored.
+    pub scored: u64,
+    /// Of them, anomalies.
+    pub anomalies: u64,
+    /// Events skipped for want of a baseline.
+    pub no_baseline: u64,
+    /// Events skipped because their baseline had too few samples.
+    pub insufficient_history: u64,
+}
+
+impl ScoreTally {
+    fn add(&mut self, other: &ScoreTally) {
+        self.scored += other.scored;
+        self.anomalies += other.anomalies;
+        self.no_baseline += other.no_baseline;
+        self.insufficient_history += other.insufficient_history;
+    }
+
+    fn count(&mut self, score: &ScoredEvent) {
+        match score.skip_reason {
+            None => self.scored += 1,
+            Some(SkipReason::NoBaseline) => self.no_baseline += 1,
+            Some(SkipReason::InsufficientHistory) => self.insufficient_history += 1,
+        }
+        self.anomalies += u64::from(score.is_anomaly);
+    }
+
+    /// Events written.
+    pub fn total(&self) -> u64 {
+        self.scored + self.no_baseline + self.insufficient_history
+    }
+}
+
+/// The score lines of one block of events.
+#[derive(Debug, Default)]
+pub struct ScoredBlock {
+    /// The stored lines, each followed by `\n`.
+    pub lines: Vec<u8>,
+    /// Each line's Merkle leaf hash, in order.
+    pub leaf_hashes: Vec<tlog::Hash>,
+    /// How the block's events ended.
+    pub tally: ScoreTally,
+}
+
+/// Scores the events of a block (those `include` accepts) on every core and
+/// returns their lines in input order. `file` and `first_line` name lines
+/// in errors.
+pub fn score_block(
+    events: &[StoredMetricEvent<'_>],
+    include: impl Fn(&StoredMetricEvent<'_>) -> bool + Sync,
+    index: &BaselineIndex,
+    params: &ScoreParams,
+    file: &str,
+    first_line: u64,
+) -> Result<ScoredBlock, BaselineError> {
+    let parts: Vec<ScoredBlock> = events
+        .par_chunks(EVENTS_PER_TASK)
+        .enumerate()
+        .map_init(RecordBuilder::new, |builder, (task, chunk)| {
+            let mut part = ScoredBlock::default();
+            for (i, event) in chunk.iter().enumerate() {
+                if !include(event) {
+                    continue;
+                }
+                let line = first_line + (task * EVENTS_PER_TASK + i) as u64;
+                let score = score_event(event, index, params, file, line)?;
+                part.tally.count(&score);
+                let hash = write_score(&score, builder, &mut part.lines)?;
+                part.lines.push(b'\n');
+                part.leaf_hashes.push(tlog::leaf_hash(&hash));
+            }
+            Ok(part)
+        })
+        .collect::<Result<_, BaselineError>>()?;
+    let mut block = ScoredBlock {
+        lines: Vec::with_capacity(parts.iter().map(|p| p.lines.len()).sum()),
+        leaf_hashes: Vec::with_capacity(parts.iter().map(|p| p.leaf_hashes.len()).sum()),
+        tally: ScoreTally::default(),
+    };
+    for part in parts {
+        block.lines.extend_from_slice(&part.lines);
+        block.leaf_hashes.extend_from_slice(&part.leaf_hashes);
+        block.tally.add(&part.tally);
+    }
+    Ok(block)
+}
+
+/// Measures one event against the baseline of its bucket.
+pub fn score_event(
+    event: &StoredMetricEvent<'_>,
+    index: &BaselineIndex,
+    params: &ScoreParams,
+    file: &str,
+    line: u64,
+) -> Result<ScoredEvent, BaselineError> {
+    let context = params
+        .context
+        .context_of(&event.timestamp)
+        .ok_or_else(|| BaselineError::BadTimestamp {
+            file: file.to_owned(),
+            line,
+            found: event.timestamp.to_string(),
+        })?;
+    let baseline = index.get(&event.entity, &event.metric, context);
+    let mut score = ScoredEvent {
+        id: String::new(),
+        event_id: event.id.to_string(),
+        timestamp: event.timestamp.to_string(),
+        entity: event.entity.to_string(),
+        metric: event.metric.to_string(),
+        value: event.value,
+        context: context.to_string(),
+        status: ScoreStatus::Skipped,
+        skip_reason: Some(SkipReason::NoBaseline),
+        baseline_id: None,
+        baseline_version: None,
+        n: None,
+        confidence: None,
+        median: None,
+        deviation: None,
+        scale: None,
+        scale_basis: None,
+        score: None,
+        direction: None,
+        is_anomaly: false,
+        threshold: params.threshold,
+        explanation: String::new(),
+    };
+    if let Some(baseline) = baseline {
+        measure(&mut score, baseline, params.threshold).map_err(|(median, scale)| BaselineError::ScoreOverflow {
+            file: file.to_owned(),
+            line,
+            value: event.value,
+            median,
+            scale,
+        })?;
+    }
+    score.explanation = score_explanation(&score, &params.selection);
+    Ok(score)
+}
+
+/// Fills in the measurement of `score` against `baseline`; on overflow,
+/// the median and scale.
+fn measure(score: &mut ScoredEvent, baseline: &Baseline, threshold: f64) -> Result<(), (f64, f64)> {
+    score.baseline_id = Some(baseline.id.clone());
+    score.baseline_version = Some(baseline.version);
+    score.n = Some(baseline.n);
+    score.confidence = Some(baseline.confidence);
+    let Some(stats) = &baseline.stats else {
+        score.skip_reason = Some(SkipReason::InsufficientHistory);
+        return Ok(());
+    };
+    score.status = ScoreStatus::Scored;
+    score.skip_reason = None;
+    score.median = Some(stats.median);
+    let deviation = score.value - stats.median;
+    score.deviation = Some(deviation);
+    score.direction = Some(if deviation > 0.0 {
+        Direction::Above
+    } else if deviation < 0.0 {
+        Direction::Below
+    } else {
+        Direction::AtMedian
+    });
+    let (basis, scale) = if stats.scaled_mad > 0.0 {
+        (ScaleBasis::ScaledMad, Some(stats.scaled_mad))
+    } else if stats.mean_abs_dev > 0.0 {
+        (ScaleBasis::MeanAbsDev, Some(stats.mean_abs_dev * MEAN_ABS_DEV_TO_SIGMA))
+    } else {
+        (ScaleBasis::Constant, None)
+    };
+    score.scale_basis = Some(basis);
+    score.scale = scale;
+    match scale {
+        Some(scale) => {
+            let z = deviation / scale;
+            if !z.is_finite() {
+                return Err((stats.median, scale));
+            }
+            score.score = Some(z);
+            score.is_anomaly = z.abs() > threshold;
+        }
+        None if deviation == 0.0 => score.score = Some(0.0),
+        None => score.is_anomaly = true,
+    }
+    if !deviation.is_finite() {
+        return Err((stats.median, scale.unwrap_or(0.0)));
+    }
+    Ok(())
+}
+
+/// Appends the stored line of `score` (its `id` derived from its content,
+/// the `id` field of `score` ignored) to `out`; returns its hash.
+pub fn write_score(score: &ScoredEvent, builder: &mut RecordBuilder, out: &mut Vec<u8>) -> Result<[u8; 32], BaselineError> {
+    let canonical = |e| BaselineError::Record(model::record::RecordError::Canonical(e));
+    builder.reset();
+    if let Some(id) = &score.baseline_id {
+        builder.string("baseline_id", id);
+    }
+    if let Some(version) = score.baseline_version {
+        builder.unsigned("baseline_version", version).map_err(canonical)?;
+    }
+    if let Some(confidence) = score.confidence {
+        builder.number("confidence", confidence).map_err(canonical)?;
+    }
+    builder.string("context", &score.context);
+    if let Some(deviation) = score.deviation {
+        builder.number("deviation", deviation).map_err(canonical)?;
+    }
+    if let Some(direction) = score.direction {
+        builder.string("direction", direction.as_str());
+    }
+    builder.string("entity", &score.entity);
+    builder.string("event_id", &score.event_id);
+    builder.string("explanation", &score.explanation);
+    builder.boolean("is_anomaly", score.is_anomaly);
+    if let Some(median) = score.median {
+        builder.number("median", median).map_err(canonical)?;
+    }
+    builder.string("metric", &score.metric);
+    if let Some(n) = score.n {
+        builder.unsigned("n", n).map_err(canonical)?;
+    }
+    if let Some(scale) = score.scale {
+        builder.number("scale", scale).map_err(canonical)?;
+    }
+    if let Some(basis) = score.scale_basis {
+        builder.string("scale_basis", basis.as_str());
+    }
+    if let Some(value) = score.score {
+        builder.number("score", value).map_err(canonical)?;
+    }
+    if let Some(reason) = score.skip_reason {
+        builder.string("skip_reason", reason.as_str());
+    }
+    builder.string("status", score.status.as_str());
+    builder.number("threshold", score.threshold).map_err(canonical)?;
+    builder.string("timestamp", &score.timestamp);
+    builder.number("value", score.value).map_err(canonical)?;
+    Ok(builder.seal(Some(SCORE_ID_KIND), out).hash)
+}
