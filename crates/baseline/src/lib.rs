@@ -45,7 +45,11 @@
 //! let spike = StoredMetricEvent { value: 60.0, ..events[0].clone() };
 //! let score = baseline::score::score_event(&spike, &index, &params, "events/metric.jsonl", 1).unwrap();
 //! assert!(score.is_anomaly);
-//! assert!(score.explanation.starts_with("value 60 is 6.07035 robust z above the median 51 of web-1 cpu at hour=09"));
+//! assert_eq!(
+//!     score.explanation,
+//!     "value 60 is 6.07042 robust z above the median 51 of web-1 cpu at hour=09 (baseline v1: n 12, \
+//!      scale 1.4826 = MAD 1 × 1.4826, confidence 0.285714); beyond the threshold 3.5: anomaly"
+//! );
 //! ```
 #![deny(missing_docs)]
 
