@@ -16,7 +16,11 @@ pub const DEFAULT_HALF_N: u64 = 30;
 
 /// A baseline's confidence from its sample count.
 pub fn confidence(n: u64, half_n: u64) -> (f64, ConfidenceLevel) {
-    let value = if n == 0 { 0.0 } else { n as f64 / (n as f64 + half_n as f64) };
+    let value = if n == 0 {
+        0.0
+    } else {
+        n as f64 / (n as f64 + half_n as f64)
+    };
     let level = if value < 0.5 {
         ConfidenceLevel::Low
     } else if value < 0.8 {

@@ -22,7 +22,11 @@ pub enum ContextKind {
 
 impl ContextKind {
     /// Every kind, in the order `--help` lists them.
-    pub const ALL: [ContextKind; 3] = [ContextKind::None, ContextKind::HourOfDay, ContextKind::HourOfDayAndDayType];
+    pub const ALL: [ContextKind; 3] = [
+        ContextKind::None,
+        ContextKind::HourOfDay,
+        ContextKind::HourOfDayAndDayType,
+    ];
 
     /// The name used on the command line and in ledger parameters.
     pub fn as_str(self) -> &'static str {
@@ -127,11 +131,31 @@ mod tests {
         check(ContextKind::None, "2026-01-05T09:00:00.000Z", Some("all"));
         check(ContextKind::HourOfDay, "2026-01-05T09:59:59.999Z", Some("hour=09"));
         check(ContextKind::HourOfDay, "2026-01-05T00:00:00.000Z", Some("hour=00"));
-        check(ContextKind::HourOfDayAndDayType, "2026-01-05T23:00:00.000Z", Some("hour=23,weekday"));
-        check(ContextKind::HourOfDayAndDayType, "2026-01-09T23:59:59.999Z", Some("hour=23,weekday"));
-        check(ContextKind::HourOfDayAndDayType, "2026-01-10T00:00:00.000Z", Some("hour=00,weekend"));
-        check(ContextKind::HourOfDayAndDayType, "2026-01-11T12:00:00.000Z", Some("hour=12,weekend"));
-        check(ContextKind::HourOfDayAndDayType, "2024-02-29T12:00:00.000Z", Some("hour=12,weekday"));
+        check(
+            ContextKind::HourOfDayAndDayType,
+            "2026-01-05T23:00:00.000Z",
+            Some("hour=23,weekday"),
+        );
+        check(
+            ContextKind::HourOfDayAndDayType,
+            "2026-01-09T23:59:59.999Z",
+            Some("hour=23,weekday"),
+        );
+        check(
+            ContextKind::HourOfDayAndDayType,
+            "2026-01-10T00:00:00.000Z",
+            Some("hour=00,weekend"),
+        );
+        check(
+            ContextKind::HourOfDayAndDayType,
+            "2026-01-11T12:00:00.000Z",
+            Some("hour=12,weekend"),
+        );
+        check(
+            ContextKind::HourOfDayAndDayType,
+            "2024-02-29T12:00:00.000Z",
+            Some("hour=12,weekday"),
+        );
         check(ContextKind::HourOfDay, "2026-01-05T24:00:00.000Z", None);
         check(ContextKind::HourOfDay, "2026-01-05 09:00:00Z", None);
         check(ContextKind::HourOfDayAndDayType, "2026-02-30T09:00:00.000Z", None);

@@ -57,7 +57,9 @@ pub enum BaselineError {
         source: crate::stats::StatsOverflow,
     },
     /// A score overflows.
-    #[error("{file}:{line}: the score of value {value} against median {median} and scale {scale} is not a finite number")]
+    #[error(
+        "{file}:{line}: the score of value {value} against median {median} and scale {scale} is not a finite number"
+    )]
     ScoreOverflow {
         /// The events file.
         file: String,

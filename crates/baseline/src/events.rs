@@ -118,7 +118,11 @@ mod tests {
     }
 
     fn read(text: &str, first_line: u64, end_line: u64) -> Result<Vec<(u64, f64)>, BaselineError> {
-        let range = LineRange { file: "events/metric.jsonl".into(), first_line, end_line };
+        let range = LineRange {
+            file: "events/metric.jsonl".into(),
+            first_line,
+            end_line,
+        };
         let mut seen = Vec::new();
         for_each_block(text.as_bytes(), &range, |first, events| {
             seen.extend(events.iter().enumerate().map(|(i, e)| (first + i as u64, e.value)));
@@ -133,7 +137,10 @@ mod tests {
         let all = read(&text, 1, 10_001).unwrap();
         assert_eq!(all.len(), 10_000);
         assert!(all.iter().all(|(line, value)| *line as f64 == *value));
-        assert_eq!(read(&text, 5000, 5003).unwrap(), vec![(5000, 5000.0), (5001, 5001.0), (5002, 5002.0)]);
+        assert_eq!(
+            read(&text, 5000, 5003).unwrap(),
+            vec![(5000, 5000.0), (5001, 5001.0), (5002, 5002.0)]
+        );
         assert_eq!(read(&text, 3, 3).unwrap(), vec![]);
     }
 
@@ -149,12 +156,18 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let torn = format!("{}\n{}", line(1), line(2));
-        assert!(matches!(read(&torn, 1, 3), Err(BaselineError::MissingLines { found: 1, .. })));
+        assert!(matches!(
+            read(&torn, 1, 3),
+            Err(BaselineError::MissingLines { found: 1, .. })
+        ));
     }
 
     #[test]
     fn windows_are_half_open() {
-        let window = TimeWindow { from: Some("2026-01-05T00:00:00.000Z".into()), to: Some("2026-01-06T00:00:00.000Z".into()) };
+        let window = TimeWindow {
+            from: Some("2026-01-05T00:00:00.000Z".into()),
+            to: Some("2026-01-06T00:00:00.000Z".into()),
+        };
         assert!(window.contains("2026-01-05T00:00:00.000Z"));
         assert!(window.contains("2026-01-05T23:59:59.999Z"));
         assert!(!window.contains("2026-01-06T00:00:00.000Z"));

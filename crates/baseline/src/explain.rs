@@ -39,7 +39,10 @@ fn scored_explanation(score: &ScoredEvent, bucket: &str, value: &str) -> String 
     let n = score.n.unwrap_or_default();
     let median = show(score.median.unwrap_or_default());
     let confidence = show(score.confidence.unwrap_or_default());
-    let direction = score.direction.map(|d| d.as_str().replace('_', " ")).unwrap_or_default();
+    let direction = score
+        .direction
+        .map(|d| d.as_str().replace('_', " "))
+        .unwrap_or_default();
     let verdict = if score.is_anomaly { "anomaly" } else { "not an anomaly" };
     match (score.scale_basis, score.score, score.scale) {
         (Some(ScaleBasis::Constant), _, _) if score.is_anomaly => format!(
@@ -95,7 +98,11 @@ pub fn histogram(samples: &[f64], bins: usize, marked: Option<f64>) -> String {
     }
     for (bin, count) in counts.iter().enumerate().rev() {
         let low = min + width * bin as f64;
-        let high = if bin + 1 == counts.len() { max } else { min + width * (bin + 1) as f64 };
+        let high = if bin + 1 == counts.len() {
+            max
+        } else {
+            min + width * (bin + 1) as f64
+        };
         let bar = "#".repeat(((count * 40).div_ceil(tallest)) as usize);
         let mark = match marked {
             Some(m) if m >= min && m <= max && bin_of(m) == bin => "  <- this event",
@@ -145,8 +152,21 @@ pub struct Derivation {
 pub fn render_derivation(d: &Derivation) -> String {
     let s = &d.score;
     let mut out = String::new();
-    let _ = writeln!(out, "event {} ({} {} = {} at {}, context {})", s.event_id, s.entity, s.metric, show(s.value), s.timestamp, s.context);
-    let _ = writeln!(out, "score record {} written by SCORES_COMPUTED at seq {} ({})", s.id, d.scored_by.0, d.scored_by.1);
+    let _ = writeln!(
+        out,
+        "event {} ({} {} = {} at {}, context {})",
+        s.event_id,
+        s.entity,
+        s.metric,
+        show(s.value),
+        s.timestamp,
+        s.context
+    );
+    let _ = writeln!(
+        out,
+        "score record {} written by SCORES_COMPUTED at seq {} ({})",
+        s.id, d.scored_by.0, d.scored_by.1
+    );
     let _ = writeln!(out, "  {}", s.explanation);
     if let Some(z) = s.score {
         let _ = writeln!(
@@ -199,9 +219,17 @@ pub fn render_derivation(d: &Derivation) -> String {
             to.as_deref().unwrap_or("the last event")
         ),
     };
-    let _ = writeln!(out, "  training window {window}; this bucket's samples span {} .. {}", baseline.first_event, baseline.last_event);
+    let _ = writeln!(
+        out,
+        "  training window {window}; this bucket's samples span {} .. {}",
+        baseline.first_event, baseline.last_event
+    );
     if let Some((seq, time)) = &d.trained_by {
-        let _ = writeln!(out, "trained by BASELINE_TRAINED at seq {seq} ({time}), {}", d.training_params);
+        let _ = writeln!(
+            out,
+            "trained by BASELINE_TRAINED at seq {seq} ({time}), {}",
+            d.training_params
+        );
     }
     let total: u64 = d.batches.iter().map(|b| b.used).sum();
     let _ = writeln!(out, "  {total} events from {} batches fed the run:", d.batches.len());

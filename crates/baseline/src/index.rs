@@ -63,7 +63,9 @@ impl BaselineIndex {
                 BaselineSelection::Version(version) => baseline.version == *version,
                 BaselineSelection::AsOf(time) => trained_at.as_str() <= time.as_str(),
             };
-            let Some(context) = parse_context(&baseline.context) else { continue };
+            let Some(context) = parse_context(&baseline.context) else {
+                continue;
+            };
             if !eligible {
                 continue;
             }
@@ -134,7 +136,13 @@ mod tests {
 
     #[test]
     fn labels_parse_back() {
-        for context in [Context::All, Context::Hour(0), Context::Hour(23), Context::HourAndDayType(9, DayType::Weekend), Context::HourAndDayType(9, DayType::Weekday)] {
+        for context in [
+            Context::All,
+            Context::Hour(0),
+            Context::Hour(23),
+            Context::HourAndDayType(9, DayType::Weekend),
+            Context::HourAndDayType(9, DayType::Weekday),
+        ] {
             assert_eq!(parse_context(&context.to_string()), Some(context));
         }
         for bad in ["", "hour=24", "hour=9", "hour=09,holiday", "ALL", "hour=+9"] {

@@ -60,8 +60,10 @@ mod error;
 pub mod events;
 pub mod explain;
 pub mod index;
+pub mod run;
 pub mod score;
 pub mod stats;
+pub mod stored;
 pub mod train;
 
 pub use context::{Context, ContextKind};

@@ -51,6 +51,12 @@ pub struct ScoreTally {
 }
 
 impl ScoreTally {
+    /// The two tallies summed.
+    pub fn plus(mut self, other: &ScoreTally) -> ScoreTally {
+        self.add(other);
+        self
+    }
+
     fn add(&mut self, other: &ScoreTally) {
         self.scored += other.scored;
         self.anomalies += other.anomalies;
@@ -233,7 +239,11 @@ fn measure(score: &mut ScoredEvent, baseline: &Baseline, threshold: f64) -> Resu
 
 /// Appends the stored line of `score` (its `id` derived from its content,
 /// the `id` field of `score` ignored) to `out`; returns its hash.
-pub fn write_score(score: &ScoredEvent, builder: &mut RecordBuilder, out: &mut Vec<u8>) -> Result<[u8; 32], BaselineError> {
+pub fn write_score(
+    score: &ScoredEvent,
+    builder: &mut RecordBuilder,
+    out: &mut Vec<u8>,
+) -> Result<[u8; 32], BaselineError> {
     let canonical = |e| BaselineError::Record(model::record::RecordError::Canonical(e));
     builder.reset();
     if let Some(id) = &score.baseline_id {

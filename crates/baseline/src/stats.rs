@@ -38,7 +38,11 @@ pub fn median_in_place(values: &mut [f64]) -> Option<f64> {
     if n % 2 == 1 {
         return Some(upper);
     }
-    let lower = below.iter().copied().max_by(f64::total_cmp).expect("n is even and at least 2");
+    let lower = below
+        .iter()
+        .copied()
+        .max_by(f64::total_cmp)
+        .expect("n is even and at least 2");
     Some(lower.midpoint(upper))
 }
 
@@ -127,7 +131,11 @@ mod tests {
             let (a, b) = (sorted[n / 2 - 1], sorted[n / 2]);
             // The exact midpoint, halving first where the sum would overflow
             // and last where halving first would lose a subnormal bit.
-            if (a + b).is_finite() { (a + b) / 2.0 } else { a / 2.0 + b / 2.0 }
+            if (a + b).is_finite() {
+                (a + b) / 2.0
+            } else {
+                a / 2.0 + b / 2.0
+            }
         }
     }
 
@@ -140,7 +148,11 @@ mod tests {
     fn check(values: &[f64]) {
         let mut copy = values.to_vec();
         let median = median_in_place(&mut copy).unwrap();
-        assert_eq!(median.to_bits(), reference_median(values).to_bits(), "median of {values:?}");
+        assert_eq!(
+            median.to_bits(),
+            reference_median(values).to_bits(),
+            "median of {values:?}"
+        );
         let mut sorted = values.to_vec();
         sorted.sort_by(f64::total_cmp);
         assert_eq!(median_of_sorted(&sorted).unwrap().to_bits(), median.to_bits());
@@ -180,7 +192,9 @@ mod tests {
         let mut values = [-f64::MAX, f64::MAX, f64::MAX];
         assert_eq!(
             describe(&mut values),
-            Err(StatsOverflow { statistic: "mean absolute deviation" })
+            Err(StatsOverflow {
+                statistic: "mean absolute deviation"
+            })
         );
     }
 

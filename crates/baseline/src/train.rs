@@ -47,7 +47,11 @@ pub struct VersionBook {
 impl VersionBook {
     /// Notes a stored baseline.
     pub fn observe(&mut self, baseline: &Baseline) {
-        let key = (baseline.entity.clone(), baseline.metric.clone(), baseline.context.clone());
+        let key = (
+            baseline.entity.clone(),
+            baseline.metric.clone(),
+            baseline.context.clone(),
+        );
         let latest = self.latest.entry(key).or_default();
         *latest = (*latest).max(baseline.version);
     }
@@ -123,15 +127,15 @@ impl Trainer {
                 continue;
             }
             let line = first_line + i as u64;
-            let context = self
-                .params
-                .context
-                .context_of(&event.timestamp)
-                .ok_or_else(|| BaselineError::BadTimestamp {
-                    file: self.file.clone(),
-                    line,
-                    found: event.timestamp.to_string(),
-                })?;
+            let context =
+                self.params
+                    .context
+                    .context_of(&event.timestamp)
+                    .ok_or_else(|| BaselineError::BadTimestamp {
+                        file: self.file.clone(),
+                        line,
+                        found: event.timestamp.to_string(),
+                    })?;
             while batch < self.batch_ends.len() && self.batch_ends[batch] <= line {
                 batch += 1;
             }
@@ -278,7 +282,10 @@ mod tests {
         }
         events.push(event("a", "2026-01-05T10:00:00.000Z", 1.0));
         events.push(event("b", "2026-01-05T09:00:00.000Z", 1.0));
-        let params = TrainParams { min_samples: 10, ..TrainParams::default() };
+        let params = TrainParams {
+            min_samples: 10,
+            ..TrainParams::default()
+        };
         let mut trainer = Trainer::new(params.clone(), "events/metric.jsonl", vec![6, 100]);
         trainer.push_block(1, &events).unwrap();
         let mut book = VersionBook::default();
@@ -299,11 +306,16 @@ mod tests {
         assert_eq!(first.used_per_batch, vec![5, 9]);
         let ready = &first.baselines[0];
         assert_eq!(ready.stats.as_ref().unwrap().median, 5.5);
-        assert_eq!((ready.first_event.as_str(), ready.last_event.as_str()), (times[0].as_str(), times[11].as_str()));
+        assert_eq!(
+            (ready.first_event.as_str(), ready.last_event.as_str()),
+            (times[0].as_str(), times[11].as_str())
+        );
         assert!(first.baselines[1].stats.is_none());
         for (baseline, record) in first.baselines.iter().zip(&first.records) {
             assert_eq!(model::record::check_line(&record.line).unwrap(), record.hash);
-            let back: Baseline = serde_json::from_str(&record.line.replace(&format!(",\"hash\":\"{}\"", hex(&record.hash)), "")).unwrap();
+            let back: Baseline =
+                serde_json::from_str(&record.line.replace(&format!(",\"hash\":\"{}\"", hex(&record.hash)), ""))
+                    .unwrap();
             assert_eq!(&back, baseline);
             book.observe(baseline);
         }
@@ -311,7 +323,10 @@ mod tests {
         again.push_block(1, &events).unwrap();
         let second = again.finish(&book).unwrap();
         assert!(second.baselines.iter().all(|b| b.version == 2));
-        assert_ne!(first.baselines[0].id, second.baselines[0].id, "the version is part of the content");
+        assert_ne!(
+            first.baselines[0].id, second.baselines[0].id,
+            "the version is part of the content"
+        );
     }
 
     fn hex(bytes: &[u8]) -> String {
@@ -328,14 +343,23 @@ mod tests {
         let params = TrainParams {
             min_samples: 1,
             context: ContextKind::None,
-            window: TimeWindow { from: Some("2026-01-06T00:00:00.000Z".into()), to: Some("2026-01-07T09:00:00.000Z".into()) },
+            window: TimeWindow {
+                from: Some("2026-01-06T00:00:00.000Z".into()),
+                to: Some("2026-01-07T09:00:00.000Z".into()),
+            },
             ..TrainParams::default()
         };
         let mut trainer = Trainer::new(params, "f", vec![4]);
         trainer.push_block(1, &events).unwrap();
         let trained = trainer.finish(&VersionBook::default()).unwrap();
         assert_eq!(trained.baselines.len(), 1);
-        assert_eq!((trained.baselines[0].n, trained.baselines[0].context.as_str()), (1, "all"));
-        assert_eq!(trained.baselines[0].window.from.as_deref(), Some("2026-01-06T00:00:00.000Z"));
+        assert_eq!(
+            (trained.baselines[0].n, trained.baselines[0].context.as_str()),
+            (1, "all")
+        );
+        assert_eq!(
+            trained.baselines[0].window.from.as_deref(),
+            Some("2026-01-06T00:00:00.000Z")
+        );
     }
 }

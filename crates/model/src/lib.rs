@@ -28,6 +28,7 @@
 
 pub mod baseline;
 pub mod canonical;
+pub mod claims;
 pub mod digest;
 pub mod entry;
 pub mod event;

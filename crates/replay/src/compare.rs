@@ -8,10 +8,10 @@
 //! comparison resynchronises with one line of look-ahead on each side and
 //! names the one line that is missing, extra or swapped.
 
-use crate::claims::RecordClaim;
 use crate::error::ReplayError;
 use crate::finding::{Finding, FindingKind, RecordNoun};
 use crate::stored::{StoredLine, StoredStream};
+use model::claims::RecordClaim;
 use model::record::RecordError;
 use rayon::prelude::*;
 use serde_json::Value;

@@ -26,7 +26,6 @@
 //! reading of the store's files.
 #![deny(missing_docs)]
 
-mod claims;
 mod compare;
 pub mod error;
 pub mod finding;

@@ -4,10 +4,10 @@
 //! adding a replayer to [`Registry::standard`]; nothing else changes. An
 //! action without one is reported (UNREPLAYABLE_ACTION), never skipped.
 
-use crate::claims::RecordClaim;
 use crate::compare::{FileCheck, RebuiltRecords, check_without_replay};
 use crate::error::ReplayError;
 use crate::finding::{Finding, FindingKind};
+use model::claims::RecordClaim;
 use model::{Action, LedgerEntry};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};

@@ -1,7 +1,6 @@
 //! The validator's run: the ledger checks, then every entry in ledger order
 //! through its replayer, then whatever no entry accounts for.
 
-use crate::claims::{RecordClaim, record_claims};
 use crate::compare::FileCheck;
 use crate::error::ReplayError;
 use crate::finding::{Finding, FindingKind};
@@ -10,6 +9,7 @@ use crate::report::{ActionTally, FileSummary, LedgerSummary, ReplaySummary, Stor
 use crate::stored::record_files_on_disk;
 use ledger::{LedgerReport, VerifyOptions};
 use model::Action;
+use model::claims::{RecordClaim, record_claims};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -197,7 +197,8 @@ impl Store {
         self.poisoned = true;
     }
 
-    pub(crate) fn root(&self) -> &Path {
+    /// The store's folder.
+    pub fn root(&self) -> &Path {
         &self.root
     }
 }

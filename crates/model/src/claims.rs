@@ -2,7 +2,7 @@
 //! the number of records and their RFC 6962 Merkle root
 //! (`outputs.records`).
 
-use model::LedgerEntry;
+use crate::LedgerEntry;
 use serde_json::Value;
 
 /// One entry's claim about one record file.

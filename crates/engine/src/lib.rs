@@ -1,0 +1,33 @@
+//! The analysis actions on a store, each one call for the CLI and the
+//! server: train baselines, score events, explain a score, list, show and
+//! compare baselines, build a report.
+//!
+//! This crate owns the glue between a store's files and the pure crates:
+//! it opens the record files, hands their readers to `baseline::run` (the
+//! same run the validator replays), appends what comes back through
+//! `store` (records first, then the one ledger entry that accounts for
+//! them) and writes report files. It decides nothing about statistics or
+//! wording: those live in `baseline` and `report`. Read-only actions
+//! (`list`, `show`, `compare`, `explain`) never take the writer lock.
+//!
+//! ```
+//! use ledger::InitOptions;
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut store = store::Store::init(dir.path(), InitOptions::default()).unwrap();
+//! // No metric events yet: training says so and writes nothing.
+//! let refused = engine::train_baselines(&mut store, &baseline::TrainParams::default());
+//! assert!(matches!(refused, Err(engine::EngineError::NoMetricEvents)));
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod inspect;
+mod scoring;
+mod store_view;
+mod training;
+
+pub use error::EngineError;
+pub use inspect::{BaselineQuery, StoredBaseline, compare_baselines, explain_event, find_baseline, list_baselines};
+pub use scoring::{ScoreRequest, ScoredRun, score_events};
+pub use store_view::StoreView;
+pub use training::{TrainedRun, train_baselines};
