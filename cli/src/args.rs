@@ -58,6 +58,29 @@ pub enum Command {
     /// --quarantine the good lines are ingested and the bad ones listed, with their reasons,
     /// in quarantine/ (recorded in the ledger entry).
     Ingest(IngestArgs),
+    /// Train, list, inspect and compare median/MAD baselines (seed 000).
+    ///
+    /// A baseline describes one (entity, metric, time context) bucket of the stored metric
+    /// events: n, median, MAD, scaled MAD (x1.4826), min, max, quantiles and a confidence from
+    /// sample size. Retraining appends new versions; old ones stay usable (score --version,
+    /// --as-of).
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Score stored metric events against their baselines, in robust z units
+    /// ((value - median) / scale), with an explanation for each, into scores.jsonl (one
+    /// SCORES_COMPUTED entry).
+    ///
+    /// The scale is the scaled MAD; when the MAD is 0 it is the mean absolute deviation x1.2533;
+    /// when every training sample was equal there is no scale: a different value is an anomaly
+    /// without a score. Events without a usable baseline are written as skipped, with the
+    /// reason (no_baseline, insufficient_history).
+    Score(ScoreArgs),
+    /// Show the full derivation of an event's newest score: baseline version, training run and
+    /// window, the batches that fed it (with their hashes), and a histogram of the bucket.
+    Explain {
+        /// The event's id (the `id` of its line in events/metric.jsonl, or `event_id` of a score).
+        event_id: String,
+    },
     /// Inspect, checkpoint, prove and verify the ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -197,6 +220,113 @@ pub struct GenerateBehaviorArgs {
     /// Where to write the planted changes (default: <out stem>.planted.json).
     #[arg(long)]
     pub planted_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Train baselines from the stored metric events: one new version per bucket, buckets with
+    /// fewer than --min-samples recorded as insufficient history (never dropped), one
+    /// BASELINE_TRAINED entry with the parameters, the event batches used and the Merkle root of
+    /// the baselines.
+    Train(TrainArgs),
+    /// List stored baselines (every version; --latest for the newest of each bucket).
+    List(BaselineFilter),
+    /// Show one baseline in full: the newest version matching the filter, or --id.
+    Show(BaselineFilter),
+    /// Compare two baselines of a bucket (two versions, or the newest trained as of two times):
+    /// the shifts of n, median, MAD and tails, as facts.
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Time context: none, hour-of-day, or hour-of-day-and-day-type (weekday/weekend), UTC.
+    #[arg(long, default_value = "hour-of-day", value_parser = ["none", "hour-of-day", "hour-of-day-and-day-type"])]
+    pub context: String,
+    /// Buckets with fewer samples are recorded as insufficient history.
+    #[arg(long, default_value_t = 10)]
+    pub min_samples: u64,
+    /// Sample count at which confidence is 0.5 (confidence = n / (n + this)).
+    #[arg(long, default_value_t = 30)]
+    pub confidence_half_n: u64,
+    /// Train on events at or after this time (RFC 3339 or YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// Train on events before this time.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineFilter {
+    /// Only this baseline id.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Only this entity.
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Only this metric.
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Only this context (all, hour=09, hour=09,weekend, ...).
+    #[arg(long)]
+    pub context: Option<String>,
+    /// Only this version.
+    #[arg(long)]
+    pub version: Option<u64>,
+    /// Only versions trained at or before this time (the ledger time of their training run).
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Only the newest version of each bucket.
+    #[arg(long)]
+    pub latest: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The bucket's entity.
+    #[arg(long)]
+    pub entity: String,
+    /// The bucket's metric.
+    #[arg(long)]
+    pub metric: String,
+    /// The bucket's context (all, hour=09, ...).
+    #[arg(long)]
+    pub context: String,
+    /// The two versions to compare (older first).
+    #[arg(long, num_args = 2, value_names = ["A", "B"], conflicts_with = "as_of")]
+    pub versions: Option<Vec<u64>>,
+    /// Compare the newest versions trained as of these two times.
+    #[arg(long, num_args = 2, value_names = ["T1", "T2"])]
+    pub as_of: Option<Vec<String>>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// |score| above this is an anomaly (robust z units; 3.5 is Iglewicz and Hoaglin's cut-off).
+    #[arg(long, default_value_t = 3.5)]
+    pub threshold: f64,
+    /// Score against this version of each bucket's baseline instead of the newest.
+    #[arg(long, conflicts_with = "as_of")]
+    pub version: Option<u64>,
+    /// Score against the newest baselines trained at or before this time.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Time context of the buckets (default: that of the latest training run).
+    #[arg(long, value_parser = ["none", "hour-of-day", "hour-of-day-and-day-type"])]
+    pub context: Option<String>,
+    /// Only the events of this EVENTS_INGESTED entry (its seq).
+    #[arg(long, value_name = "SEQ")]
+    pub batch: Option<u64>,
+    /// Only events at or after this time.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// Only events before this time.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+    /// Also write the score lines (JSONL) to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

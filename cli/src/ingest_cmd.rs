@@ -63,7 +63,7 @@ pub(crate) fn run(store_dir: &Path, args: &IngestArgs, as_json: bool, out: &mut 
     Ok(exit::OK)
 }
 
-fn store_failure(error: store::StoreError) -> Failure {
+pub(crate) fn store_failure(error: store::StoreError) -> Failure {
     match error {
         store::StoreError::Ledger(error) => error.into(),
         store::StoreError::Io { .. } => Failure::io(error),

@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 mod args;
+mod baseline_cmd;
 mod demo;
 mod generate_cmd;
 mod ingest_cmd;
@@ -124,6 +125,9 @@ fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         Command::Keys(command) => keys_cmd::run(store, command, cli.json, out),
         Command::Generate(command) => generate_cmd::run(command, cli.json, out),
         Command::Ingest(args) => ingest_cmd::run(store, args, cli.json, out),
+        Command::Baseline(command) => baseline_cmd::run(store, command, cli.json, out),
+        Command::Score(args) => baseline_cmd::score(store, args, cli.json, out),
+        Command::Explain { event_id } => baseline_cmd::explain(store, event_id, cli.json, out),
         Command::Ledger(command) => ledger_cmd::run(store, command, cli.json, out, err),
         Command::Verify(args) => verify_cmd::run(store, args, cli.json, out),
         Command::Demo => demo::run(store, out),

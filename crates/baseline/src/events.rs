@@ -35,6 +35,23 @@ pub struct TimeWindow {
 }
 
 impl TimeWindow {
+    /// A window bound as stored timestamps write it, from RFC 3339 with any
+    /// offset (`2026-01-12T00:00:00+01:00`) or a bare date (`2026-01-12`,
+    /// midnight UTC).
+    pub fn bound(text: &str) -> Result<String, String> {
+        let expected =
+            || format!("expected an RFC 3339 time (2026-01-12T09:00:00Z) or a date (2026-01-12), found {text:?}");
+        let instant = match chrono::DateTime::parse_from_rfc3339(text) {
+            Ok(instant) => instant.with_timezone(&chrono::Utc),
+            Err(_) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| expected())?
+                .and_hms_opt(0, 0, 0)
+                .ok_or_else(expected)?
+                .and_utc(),
+        };
+        Ok(model::Timestamp::from_datetime(instant).to_string())
+    }
+
     /// Whether `timestamp` lies in the window.
     pub fn contains(&self, timestamp: &str) -> bool {
         self.from.as_deref().is_none_or(|from| timestamp >= from) && self.to.as_deref().is_none_or(|to| timestamp < to)
@@ -160,6 +177,20 @@ mod tests {
             read(&torn, 1, 3),
             Err(BaselineError::MissingLines { found: 1, .. })
         ));
+    }
+
+    #[test]
+    fn bounds_are_normalized() {
+        assert_eq!(TimeWindow::bound("2026-01-12").unwrap(), "2026-01-12T00:00:00.000Z");
+        assert_eq!(
+            TimeWindow::bound("2026-01-12T09:00:00+01:00").unwrap(),
+            "2026-01-12T08:00:00.000Z"
+        );
+        assert_eq!(
+            TimeWindow::bound("2026-01-12T09:00:00.5Z").unwrap(),
+            "2026-01-12T09:00:00.500Z"
+        );
+        assert!(TimeWindow::bound("yesterday").unwrap_err().contains("\"yesterday\""));
     }
 
     #[test]
