@@ -81,6 +81,11 @@ pub enum Command {
         /// The event's id (the `id` of its line in events/metric.jsonl, or `event_id` of a score).
         event_id: String,
     },
+    /// Write a Markdown report on a scoring run, with SVG figures beside it: coverage (scored and
+    /// skipped, by reason), anomaly counts and rates by entity and hour of day, top deviations
+    /// with their explanations, baselines with insufficient history; one REPORT_BUILT entry
+    /// records the SHA-256 of every file, which verify rebuilds.
+    Report(ReportArgs),
     /// Inspect, checkpoint, prove and verify the ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -327,6 +332,22 @@ pub struct ScoreArgs {
     /// Also write the score lines (JSONL) to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The Markdown file; the figures are written beside it as <stem>-*.svg.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The SCORES_COMPUTED entry to report on (default: the newest).
+    #[arg(long, value_name = "SEQ")]
+    pub scores: Option<u64>,
+    /// How many top deviations to list.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// The report's title.
+    #[arg(long, default_value = "driftledger baseline report")]
+    pub title: String,
 }
 
 #[derive(Debug, Subcommand)]

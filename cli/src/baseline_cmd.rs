@@ -1,6 +1,6 @@
 //! `baseline train|list|show|compare`, `score` and `explain`.
 
-use crate::args::{BaselineCommand, BaselineFilter, CompareArgs, ScoreArgs, TrainArgs};
+use crate::args::{BaselineCommand, BaselineFilter, CompareArgs, ReportArgs, ScoreArgs, TrainArgs};
 use crate::{Failure, Outcome, emit, exit};
 use baseline::explain::{render_derivation, show};
 use baseline::run::EventSelection;
@@ -326,6 +326,49 @@ pub(crate) fn explain(store_dir: &Path, event_id: &str, as_json: bool, out: &mut
         .map(|()| exit::OK);
     }
     write!(out, "{}", render_derivation(&derivation)).map_err(Failure::io)?;
+    Ok(exit::OK)
+}
+
+pub(crate) fn report(store_dir: &Path, args: &ReportArgs, as_json: bool, out: &mut dyn Write) -> Outcome {
+    let request = engine::ReportRequest {
+        out: args.out.clone(),
+        scores_seq: args.scores,
+        top_k: args.top,
+        title: args.title.clone(),
+    };
+    let mut store =
+        store::Store::open(store_dir, WriterOptions::default()).map_err(crate::ingest_cmd::store_failure)?;
+    let built = engine::build_report(&mut store, &request).map_err(failure)?;
+    if as_json {
+        let files: Vec<_> = built
+            .files
+            .iter()
+            .map(|f| json!({"path": f.path.display().to_string(), "sha256": f.sha256, "bytes": f.bytes}))
+            .collect();
+        return emit(
+            out,
+            json!({"seq": built.seq, "scores_seq": built.scores_seq, "files": files}),
+        )
+        .map(|()| exit::OK);
+    }
+    emit(
+        out,
+        format_args!(
+            "report on SCORES_COMPUTED at seq {}: REPORT_BUILT at seq {}",
+            built.scores_seq, built.seq
+        ),
+    )?;
+    for file in &built.files {
+        emit(
+            out,
+            format_args!(
+                "  {} ({} bytes, sha256 {})",
+                file.path.display(),
+                file.bytes,
+                file.sha256
+            ),
+        )?;
+    }
     Ok(exit::OK)
 }
 

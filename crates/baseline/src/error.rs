@@ -34,9 +34,9 @@ pub enum BaselineError {
         /// Complete lines found.
         found: u64,
     },
-    /// A stored baseline does not parse.
-    #[error("{file}:{line}: expected a baseline record, found {reason}")]
-    BadBaseline {
+    /// A stored baseline or score does not parse.
+    #[error("{file}:{line}: expected a stored record of this file, found {reason}")]
+    BadRecord {
         /// The baselines file.
         file: String,
         /// The 1-based line.

@@ -60,6 +60,7 @@ mod error;
 pub mod events;
 pub mod explain;
 pub mod index;
+pub mod report_data;
 pub mod run;
 pub mod score;
 pub mod stats;

@@ -74,7 +74,7 @@ pub fn read_baselines(
             file: BASELINES_FILE.to_owned(),
             source,
         })?;
-        let bad = |reason: String| BaselineError::BadBaseline {
+        let bad = |reason: String| BaselineError::BadRecord {
             file: BASELINES_FILE.to_owned(),
             line: line_number,
             reason,

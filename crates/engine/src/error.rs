@@ -25,8 +25,8 @@ pub enum EngineError {
     #[error("no stored baseline matches {0}")]
     UnknownBaseline(String),
     /// No scoring run to report on.
-    #[error("no SCORES_COMPUTED entry{0}: score some events first (driftledger score)")]
-    NoScores(String),
+    #[error("{0}: score some events first (driftledger score), or name a SCORES_COMPUTED seq")]
+    NoScores(#[from] baseline::report_data::ReportDataError),
     /// A stored file could not be read or a report file not written.
     #[error("{path}: {source}")]
     Io {
