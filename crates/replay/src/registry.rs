@@ -42,7 +42,9 @@ impl Registry {
 
     /// Every replayer driftledger has.
     pub fn standard() -> Self {
-        use crate::replayers::{IngestReplayer, LedgerOnly, RecordsRecoveredReplayer};
+        use crate::replayers::{
+            IngestReplayer, LedgerOnly, RecordsRecoveredReplayer, ReportReplayer, ScoringReplayer, TrainingReplayer,
+        };
         let mut registry = Registry::empty();
         for action in [
             Action::LedgerInitialized,
@@ -58,6 +60,9 @@ impl Registry {
         registry.register(Action::EventsIngested, Box::new(IngestReplayer));
         registry.register(Action::IdentitiesRegistered, Box::new(IngestReplayer));
         registry.register(Action::RecordsRecovered, Box::new(RecordsRecoveredReplayer));
+        registry.register(Action::BaselineTrained, Box::new(TrainingReplayer));
+        registry.register(Action::ScoresComputed, Box::new(ScoringReplayer));
+        registry.register(Action::ReportBuilt, Box::new(ReportReplayer));
         registry
     }
 

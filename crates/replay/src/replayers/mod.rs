@@ -1,8 +1,10 @@
 //! One replayer per action kind (see [`crate::Registry::standard`]).
 
+mod baseline;
 mod ingest;
 mod ledger_only;
 
+pub use baseline::{ReportReplayer, ScoringReplayer, TrainingReplayer};
 pub use ingest::IngestReplayer;
 pub use ledger_only::{LedgerOnly, RecordsRecoveredReplayer};
 

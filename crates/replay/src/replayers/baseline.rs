@@ -1,0 +1,237 @@
+//! BASELINE_TRAINED, SCORES_COMPUTED and REPORT_BUILT: the run is done
+//! again by the very function the writer ran (`baseline::run`,
+//! `baseline::report_data` with `report`), from the stored events and
+//! baselines the ledger accounted for before the entry and the entry's
+//! recorded parameters; every rebuilt record is compared with the stored
+//! one, and the entry's `params`, `inputs` and `outputs` with the rebuilt
+//! ones.
+
+use crate::error::ReplayError;
+use crate::finding::FindingKind;
+use crate::registry::{ReplayContext, Replayer};
+use baseline::run::{EventSelection, RunInputs, score_run, train_run};
+use baseline::stored::{BASELINES_FILE, METRIC_EVENTS_FILE, SCORES_FILE};
+use baseline::{BaselineError, ScoreParams, TrainParams};
+use model::LedgerEntry;
+use model::claims::record_claims;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+/// Replays a training run.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainingReplayer;
+
+/// Replays a scoring run.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoringReplayer;
+
+/// Replays a report.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportReplayer;
+
+/// The entries before the one replayed, and the record lines they account
+/// for: what the action saw when it ran.
+struct Before {
+    entries: Vec<LedgerEntry>,
+    accounted: BTreeMap<String, u64>,
+}
+
+impl Before {
+    fn read(root: &Path, seq: u64) -> Result<Before, ReplayError> {
+        let mut entries = Vec::new();
+        let mut accounted: BTreeMap<String, u64> = BTreeMap::new();
+        // Lines that do not parse are findings of the ledger checks; here
+        // they account for nothing.
+        for read in ledger::reader::read_lines(root, |index| index < seq)? {
+            let Ok(entry) = read.entry else { continue };
+            for claim in record_claims(&entry).unwrap_or_default() {
+                let end = accounted.entry(claim.file.clone()).or_default();
+                *end = (*end).max(claim.end_line() - 1);
+            }
+            entries.push(entry);
+        }
+        Ok(Before { entries, accounted })
+    }
+
+    fn lines(&self, file: &str) -> u64 {
+        self.accounted.get(file).copied().unwrap_or(0)
+    }
+}
+
+fn open(root: &Path, file: &str) -> Result<Box<dyn BufRead>, ReplayError> {
+    let path = root.join(file);
+    match File::open(&path) {
+        Ok(handle) => Ok(Box::new(BufReader::with_capacity(1 << 20, handle))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Box::new(std::io::empty())),
+        Err(source) => Err(ReplayError::Io { path, source }),
+    }
+}
+
+fn run_inputs<'e>(
+    root: &Path,
+    before: &'e Before,
+) -> Result<RunInputs<'e, Box<dyn BufRead>, Box<dyn BufRead>>, ReplayError> {
+    Ok(RunInputs {
+        entries: &before.entries,
+        events: open(root, METRIC_EVENTS_FILE)?,
+        event_lines: before.lines(METRIC_EVENTS_FILE),
+        baselines: open(root, BASELINES_FILE)?,
+        baseline_lines: before.lines(BASELINES_FILE),
+    })
+}
+
+/// Reports that the entry cannot be replayed, and checks its records
+/// against their own hashes instead.
+fn cannot_replay(context: &mut ReplayContext<'_>, problem: impl std::fmt::Display) -> Result<(), ReplayError> {
+    context.entry_problem(FindingKind::ReplayMismatch, format!("cannot replay: {problem}"));
+    context.check_remaining_without_replay()
+}
+
+/// Compares each member of a section the run rebuilt with the entry's.
+fn check_section(context: &mut ReplayContext<'_>, name: &str, recorded: &Map<String, Value>, rebuilt: &Value) {
+    let Value::Object(rebuilt) = rebuilt else { return };
+    for (key, value) in rebuilt {
+        context.check_field(&format!("{name}.{key}"), recorded.get(key), value);
+    }
+    for key in recorded.keys() {
+        if !rebuilt.contains_key(key) && !(name == "outputs" && key == "records") {
+            context.check_field(&format!("{name}.{key}"), recorded.get(key), &Value::Null);
+        }
+    }
+}
+
+impl Replayer for TrainingReplayer {
+    fn replay(&self, context: &mut ReplayContext<'_>) -> Result<(), ReplayError> {
+        let entry = context.entry().clone();
+        let params = match TrainParams::from_json(&entry.params) {
+            Ok(params) => params,
+            Err(problem) => return cannot_replay(context, problem),
+        };
+        let before = Before::read(context.root(), entry.seq)?;
+        let run = match train_run(run_inputs(context.root(), &before)?, &params) {
+            Ok(run) => run,
+            Err(error) => return cannot_replay(context, error),
+        };
+        let (count, root) = {
+            let mut rebuilt = context.rebuild_records(BASELINES_FILE)?;
+            for record in &run.trained.records {
+                rebuilt.push(record.line.as_bytes(), tlog::leaf_hash(&record.hash))?;
+            }
+            rebuilt.finish()
+        };
+        context.check_rebuilt(BASELINES_FILE, count, root);
+        check_section(context, "params", &entry.params, &run.params);
+        check_section(context, "inputs", &entry.inputs, &run.inputs);
+        check_section(context, "outputs", &entry.outputs, &run.outputs);
+        context.check_remaining_without_replay()
+    }
+}
+
+/// A scoring run's failure: reading or refusing, or the comparison's own.
+enum ScoringFailure {
+    Run(String),
+    Replay(ReplayError),
+}
+
+impl From<BaselineError> for ScoringFailure {
+    fn from(error: BaselineError) -> Self {
+        ScoringFailure::Run(error.to_string())
+    }
+}
+
+impl From<baseline::run::RunRefused> for ScoringFailure {
+    fn from(error: baseline::run::RunRefused) -> Self {
+        ScoringFailure::Run(error.to_string())
+    }
+}
+
+impl Replayer for ScoringReplayer {
+    fn replay(&self, context: &mut ReplayContext<'_>) -> Result<(), ReplayError> {
+        let entry = context.entry().clone();
+        let parsed = ScoreParams::from_json(&entry.params).and_then(|params| {
+            let events = entry.params.get("events").unwrap_or(&Value::Null);
+            Ok((params, EventSelection::from_json(events)?))
+        });
+        let (params, selection) = match parsed {
+            Ok(parsed) => parsed,
+            Err(problem) => return cannot_replay(context, problem),
+        };
+        let before = Before::read(context.root(), entry.seq)?;
+        let inputs = run_inputs(context.root(), &before)?;
+        let (run, count, root) = {
+            let mut rebuilt = context.rebuild_records(SCORES_FILE)?;
+            let run = score_run(inputs, &params, &selection, |block| -> Result<(), ScoringFailure> {
+                for (line, leaf) in block.lines.split(|b| *b == b'\n').zip(&block.leaf_hashes) {
+                    rebuilt.push(line, *leaf).map_err(ScoringFailure::Replay)?;
+                }
+                Ok(())
+            });
+            let (count, root) = rebuilt.finish();
+            (run, count, root)
+        };
+        let run = match run {
+            Ok(run) => run,
+            Err(ScoringFailure::Replay(error)) => return Err(error),
+            Err(ScoringFailure::Run(problem)) => return cannot_replay(context, problem),
+        };
+        context.check_rebuilt(SCORES_FILE, count, root);
+        check_section(context, "params", &entry.params, &run.params);
+        check_section(context, "inputs", &entry.inputs, &run.inputs);
+        check_section(context, "outputs", &entry.outputs, &run.outputs);
+        context.check_remaining_without_replay()
+    }
+}
+
+impl Replayer for ReportReplayer {
+    fn replay(&self, context: &mut ReplayContext<'_>) -> Result<(), ReplayError> {
+        let entry = context.entry().clone();
+        let text = |name: &str| entry.params.get(name).and_then(Value::as_str).map(str::to_owned);
+        let number = |name: &str| entry.params.get(name).and_then(Value::as_u64);
+        let (Some(scores_seq), Some(top_k), Some(title), Some(stem)) = (
+            number("scores_seq"),
+            number("top_k"),
+            text("title"),
+            text("figure_stem"),
+        ) else {
+            return cannot_replay(context, "params lacks scores_seq, top_k, title or figure_stem");
+        };
+        let before = Before::read(context.root(), entry.seq)?;
+        let data = match baseline::report_data::report_data(
+            &before.entries,
+            open(context.root(), SCORES_FILE)?,
+            open(context.root(), BASELINES_FILE)?,
+            Some(scores_seq),
+        ) {
+            Ok(data) => data,
+            Err(error) => return cannot_replay(context, error),
+        };
+        let rendered = report::build_report(&report::ReportInput {
+            title: &title,
+            provenance: &data.provenance,
+            scores: &data.scores,
+            baselines: &data.baselines,
+            top_k: top_k as usize,
+            figure_stem: &stem,
+        });
+        let mut files = vec![(format!("{stem}.md"), rendered.markdown.into_bytes())];
+        files.extend(rendered.figures.into_iter().map(|f| (f.file_name, f.svg.into_bytes())));
+        let listed: Vec<Value> = files
+            .iter()
+            .map(
+                |(name, bytes)| json!({"name": name, "sha256": model::digest::sha256_hex(bytes), "bytes": bytes.len()}),
+            )
+            .collect();
+        let rebuilt = json!({"report_sha256": model::digest::sha256_hex(&files[0].1), "files": listed});
+        check_section(
+            context,
+            "inputs",
+            &entry.inputs,
+            &json!({"scores": {"seq": scores_seq}}),
+        );
+        check_section(context, "outputs", &entry.outputs, &rebuilt);
+        context.check_remaining_without_replay()
+    }
+}
