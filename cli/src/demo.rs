@@ -6,7 +6,7 @@ use ledger::{EntryDraft, InitOptions, VerifyOptions, WriterOptions};
 use model::Action;
 use serde_json::json;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use store::Store;
 use store::ingest_file::{IngestError, IngestRequest, ingest_file};
 
@@ -28,7 +28,8 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
         )?;
         created
     };
-    generate_and_ingest(&mut opened, store, out)?;
+    let data = generate_and_ingest(&mut opened, store, out)?;
+    baselines_scores_and_report(&mut opened, store, &data, out)?;
     let ledger = opened.ledger();
     let paths = ledger.paths().clone();
     let genesis_key = first_key_name(store)?;
@@ -188,7 +189,7 @@ const SAMPLE_METRICS: &str = "timestamp,entity,metric,value
 /// on every run) and ingests them: identities before the behaviour that
 /// names them, the metrics gzip-compressed, and a hand-written CSV with one
 /// bad line, quarantined.
-fn generate_and_ingest(store: &mut Store, store_dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+fn generate_and_ingest(store: &mut Store, store_dir: &Path, out: &mut dyn Write) -> Result<PathBuf, Failure> {
     let name = store_dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -303,5 +304,132 @@ fn generate_and_ingest(store: &mut Store, store_dir: &Path, out: &mut dyn Write)
             Err(error) => return Err(Failure::problem(error)),
         }
     }
-    emit(out, format_args!("   events: {}", store_dir.join("events").display()))
+    emit(out, format_args!("   events: {}", store_dir.join("events").display()))?;
+    Ok(data)
+}
+
+/// Seed 000 end to end: baselines over the metric events, every event
+/// scored, the furthest one explained, a report, and a second training
+/// window compared with the first.
+fn baselines_scores_and_report(
+    store: &mut Store,
+    store_dir: &Path,
+    data: &Path,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    use crate::baseline_cmd::failure;
+    let params = baseline::TrainParams::default();
+    let trained = engine::train_baselines(store, &params).map_err(failure)?;
+    let ready = trained.baselines.iter().filter(|b| b.stats.is_some()).count();
+    emit(
+        out,
+        format_args!(
+            "3a. baseline train (context {}, min {} samples): {} baselines from {} samples, {ready} ready and {} with insufficient history, each a new version (BASELINE_TRAINED at seq {}) -> {}",
+            params.context,
+            params.min_samples,
+            trained.baselines.len(),
+            trained.samples,
+            trained.baselines.len() - ready,
+            trained.seq,
+            store_dir.join(baseline::stored::BASELINES_FILE).display()
+        ),
+    )?;
+    let request = engine::ScoreRequest {
+        threshold: baseline::score::DEFAULT_THRESHOLD,
+        context: None,
+        selection: baseline::BaselineSelection::Latest,
+        events: baseline::run::EventSelection::default(),
+        out: None,
+    };
+    let scored = engine::score_events(store, &request).map_err(failure)?;
+    let t = scored.tally;
+    emit(
+        out,
+        format_args!(
+            "3b. score: {} events scored in robust z units, {} anomalies at |score| > {}, {} skipped (no baseline {}, insufficient history {}) (SCORES_COMPUTED at seq {}) -> {}",
+            t.scored,
+            t.anomalies,
+            request.threshold,
+            t.no_baseline + t.insufficient_history,
+            t.no_baseline,
+            t.insufficient_history,
+            scored.seq,
+            store_dir.join(baseline::stored::SCORES_FILE).display()
+        ),
+    )?;
+    if let Some(top) = engine::top_scores(store_dir, Some(scored.seq), 1)
+        .map_err(failure)?
+        .first()
+    {
+        emit(
+            out,
+            format_args!("3c. explain {} (the furthest from its baseline):", top.event_id),
+        )?;
+        let derivation = engine::explain_event(store_dir, &top.event_id).map_err(failure)?;
+        for line in baseline::explain::render_derivation(&derivation).lines() {
+            emit(out, format_args!("    {line}"))?;
+        }
+    }
+    let report_path = data.join("report.md");
+    let built = engine::build_report(
+        store,
+        &engine::ReportRequest {
+            out: report_path,
+            scores_seq: Some(scored.seq),
+            top_k: engine::DEFAULT_TOP_K,
+            title: "driftledger demo: metric baselines".to_owned(),
+        },
+    )
+    .map_err(failure)?;
+    emit(
+        out,
+        format_args!(
+            "3d. report (REPORT_BUILT at seq {}, every file's SHA-256 recorded):",
+            built.seq
+        ),
+    )?;
+    for file in &built.files {
+        emit(out, format_args!("    {}", file.path.display()))?;
+    }
+    let second_week = baseline::TrainParams {
+        context: baseline::ContextKind::None,
+        window: baseline::TimeWindow {
+            from: Some("2026-01-12T00:00:00.000Z".to_owned()),
+            to: None,
+        },
+        ..params
+    };
+    let first_week = baseline::TrainParams {
+        window: baseline::TimeWindow {
+            from: None,
+            to: Some("2026-01-12T00:00:00.000Z".to_owned()),
+        },
+        ..second_week.clone()
+    };
+    let early = engine::train_baselines(store, &first_week).map_err(failure)?;
+    let late = engine::train_baselines(store, &second_week).map_err(failure)?;
+    let bucket = |b: &&model::baseline::Baseline| b.entity == "host-001" && b.metric == "cpu_pct";
+    let (Some(a), Some(b)) = (early.baselines.iter().find(bucket), late.baselines.iter().find(bucket)) else {
+        return Ok(());
+    };
+    let comparison = baseline::compare::compare(a, b);
+    emit(
+        out,
+        format_args!(
+            "3e. baseline compare {} {} (context all): week 1 (v{}, seq {}) vs week 2 (v{}, seq {}):",
+            b.entity, b.metric, a.version, early.seq, b.version, late.seq
+        ),
+    )?;
+    for shift in &comparison.shifts {
+        emit(
+            out,
+            format_args!(
+                "    {:<10} {:>10} -> {:>10}",
+                shift.name,
+                baseline::explain::show(shift.from),
+                baseline::explain::show(shift.to)
+            ),
+        )?;
+    }
+    Ok(())
 }

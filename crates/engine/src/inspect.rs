@@ -271,3 +271,49 @@ fn feeding_batches(inputs: &serde_json::Map<String, Value>) -> Vec<FeedingBatch>
         })
         .collect()
 }
+
+/// The `k` scores of a scoring run (by default the newest) furthest from
+/// their baselines: anomalies first, departures from constant baselines
+/// before any numeric score, then by |score|, time and event id.
+pub fn top_scores(root: &Path, scores_seq: Option<u64>, k: usize) -> Result<Vec<ScoredEvent>, EngineError> {
+    let view = StoreView::read(root)?;
+    let data = baseline::report_data::report_data(
+        &view.entries,
+        view.open(SCORES_FILE)?,
+        view.open(BASELINES_FILE)?,
+        scores_seq,
+    )?;
+    let mut scores: Vec<ScoredEvent> = data.scores.into_iter().filter(|s| s.skip_reason.is_none()).collect();
+    let rank = |s: &ScoredEvent| {
+        (
+            !s.is_anomaly,
+            s.score.is_some(),
+            std::cmp::Reverse(OrderedAbs(s.score.unwrap_or(0.0))),
+        )
+    };
+    scores.sort_by(|a, b| {
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| (&a.timestamp, &a.event_id).cmp(&(&b.timestamp, &b.event_id)))
+    });
+    scores.truncate(k);
+    Ok(scores)
+}
+
+/// |x| ordered by `f64::total_cmp`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderedAbs(f64);
+
+impl Eq for OrderedAbs {}
+
+impl PartialOrd for OrderedAbs {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedAbs {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.abs().total_cmp(&other.0.abs())
+    }
+}

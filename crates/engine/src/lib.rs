@@ -28,7 +28,9 @@ mod store_view;
 mod training;
 
 pub use error::EngineError;
-pub use inspect::{BaselineQuery, StoredBaseline, compare_baselines, explain_event, find_baseline, list_baselines};
+pub use inspect::{
+    BaselineQuery, StoredBaseline, compare_baselines, explain_event, find_baseline, list_baselines, top_scores,
+};
 pub use reporting::{BuiltReport, DEFAULT_TOP_K, ReportFile, ReportRequest, build_report, render_report};
 pub use scoring::{ScoreRequest, ScoredRun, score_events};
 pub use store_view::StoreView;
