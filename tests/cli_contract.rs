@@ -199,13 +199,23 @@ fn demo_runs_end_to_end_and_twice() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("demo");
     let first = ok(&store, &["demo"]);
-    // genesis, 6 ingests, 1 + 25 notes, a checkpoint, a rotation (2), a note, a checkpoint
-    assert!(first.contains("VERIFIED: 38 entries"), "{first}");
+    // genesis, 6 ingests, a training run, a scoring run, a report, two
+    // more training runs, 1 + 25 notes, a checkpoint, a rotation (2), a
+    // note, a checkpoint
+    assert!(first.contains("VERIFIED: 43 entries"), "{first}");
     for line in [
         "metric.jsonl.gz: 33600 records (seq 1)",
         "behavior.identities.jsonl: 50 records (seq 4)",
         "hand-written-metrics.csv: 4 records (seq 6), 1 bad line quarantined",
-        "checked offline: entry 7",
+        "3a. baseline train (context hour-of-day, min 10 samples): 2404 baselines from 33604 samples, 2400 ready and 4 with insufficient history",
+        "3b. score: 33600 events scored in robust z units",
+        "insufficient history 4) (SCORES_COMPUTED at seq 8)",
+        "3d. report (REPORT_BUILT at seq 9",
+        "3e. baseline compare host-001 cpu_pct (context all): week 1 (v1, seq 10) vs week 2 (v2, seq 11)",
+        "checked offline: entry 12",
+        "replay BASELINE_TRAINED       3 replayed",
+        "replay SCORES_COMPUTED        1 replayed",
+        "replay REPORT_BUILT           1 replayed",
     ] {
         assert!(first.contains(line), "{line:?} missing from\n{first}");
     }
@@ -216,6 +226,9 @@ fn demo_runs_end_to_end_and_twice() {
         "proxy.jsonl",
         "behavior.jsonl",
         "behavior.planted.json",
+        "report.md",
+        "report-score-distribution.svg",
+        "report-anomalies-by-hour.svg",
     ] {
         assert!(data.join(file).exists(), "{file}");
     }
@@ -229,5 +242,7 @@ fn demo_runs_end_to_end_and_twice() {
     let second = ok(&store, &["demo"]);
     assert!(second.contains("the store exists"), "{second}");
     assert_eq!(second.matches("were ingested before").count(), 6, "{second}");
-    assert!(second.contains("VERIFIED: 69 entries"), "{second}");
+    // Baselines are retrained as new versions, never overwritten.
+    assert!(second.contains("(v3, seq 46) vs week 2 (v4, seq 47)"), "{second}");
+    assert!(second.contains("VERIFIED: 79 entries"), "{second}");
 }

@@ -583,10 +583,16 @@ fn an_action_without_a_replayer_is_reported_never_skipped() {
     let (_dir, root) = copy_of_store();
     let mut ledger = ledger::Ledger::open(&root, ledger::WriterOptions::default()).unwrap();
     let written = ledger
-        .append(ledger::EntryDraft::new(model::Action::BaselineTrained).params(serde_json::json!({"window": 7})))
+        .append(ledger::EntryDraft::new(model::Action::ProfileBuilt).params(serde_json::json!({"window": 7})))
         .unwrap();
     drop(ledger);
-    let report = verify(&root);
+    let mut registry = replay::Registry::standard();
+    registry.unregister(model::Action::ProfileBuilt);
+    let options = ReplayOptions {
+        registry: Some(registry),
+        ..ReplayOptions::default()
+    };
+    let report = verify_store(&root, &options).unwrap();
     let unreplayable = findings_of(&report, FindingKind::UnreplayableAction);
     assert_eq!(unreplayable.len(), 1, "{:#?}", report.findings);
     assert_eq!(
@@ -598,7 +604,7 @@ fn an_action_without_a_replayer_is_reported_never_skipped() {
             .replay
             .actions
             .iter()
-            .any(|a| a.action == model::Action::BaselineTrained && a.unreplayable == 1)
+            .any(|a| a.action == model::Action::ProfileBuilt && a.unreplayable == 1)
     );
 }
 

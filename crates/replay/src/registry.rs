@@ -71,6 +71,12 @@ impl Registry {
         self.replayers.insert(action, replayer);
     }
 
+    /// Removes the replayer for `action`: its entries are then reported as
+    /// unreplayable.
+    pub fn unregister(&mut self, action: Action) {
+        self.replayers.remove(&action);
+    }
+
     /// The replayer for `action`, if there is one.
     pub fn get(&self, action: Action) -> Option<&dyn Replayer> {
         self.replayers.get(&action).map(Box::as_ref)
