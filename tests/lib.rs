@@ -276,6 +276,34 @@ pub fn build_replay_store(root: &Path, data: &Path) -> u64 {
         };
         ingest_file(&mut store, &request).expect("ingest");
     }
+    // Baselines without time context (48 samples a bucket, and two with
+    // too few), by hour of day (two samples a bucket), the events scored,
+    // and a report.
+    let overall = baseline::TrainParams {
+        context: baseline::ContextKind::None,
+        ..Default::default()
+    };
+    engine::train_baselines(&mut store, &overall).expect("train");
+    let hourly = baseline::TrainParams {
+        min_samples: 2,
+        ..Default::default()
+    };
+    engine::train_baselines(&mut store, &hourly).expect("train");
+    let request = engine::ScoreRequest {
+        threshold: 3.5,
+        context: None,
+        selection: baseline::BaselineSelection::Latest,
+        events: baseline::run::EventSelection::default(),
+        out: None,
+    };
+    engine::score_events(&mut store, &request).expect("score");
+    let report = engine::ReportRequest {
+        out: data.join("report.md"),
+        scores_seq: None,
+        top_k: 5,
+        title: "replay store".into(),
+    };
+    engine::build_report(&mut store, &report).expect("report");
     let ledger = store.ledger();
     ledger.append_batch((0..5).map(note).collect()).expect("notes");
     let first = ledger.sign_checkpoint().expect("checkpoint").checkpoint.size;

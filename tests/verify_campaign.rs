@@ -400,6 +400,73 @@ fn the_consistent_attacker_is_caught_and_the_report_names_what_changed() {
 }
 
 #[test]
+fn the_consistent_attacker_cannot_move_a_baseline_a_score_or_a_report() {
+    // A baseline's median moved by one ulp, its hash, the training run's
+    // Merkle root and the hash chain recomputed.
+    let (_dir, root) = copy_of_store();
+    let victim = 5;
+    let mut stored_median = 0.0;
+    consistent_edit(&root, "baselines.jsonl", |lines| {
+        lines[victim - 1] = reseal(&lines[victim - 1], |record| {
+            let stats = record["stats"].as_object_mut().unwrap();
+            stored_median = stats["median"].as_f64().unwrap();
+            stats.insert("median".into(), f64::from_bits(stored_median.to_bits() + 1).into());
+        });
+    });
+    let report = verify(&root);
+    assert!(!findings_of(&report, FindingKind::Ledger(ledger::FindingKind::BadSignature)).is_empty());
+    let moved = findings_of(&report, FindingKind::ReplayMismatch)
+        .into_iter()
+        .find(|f| f.file == "baselines.jsonl")
+        .unwrap_or_else(|| panic!("{:#?}", report.findings));
+    assert_eq!(moved.line, Some(victim as u64), "{moved:#?}");
+    assert_eq!(moved.field.as_deref(), Some("stats.median"), "{moved:#?}");
+    assert_eq!(
+        moved.rebuilt.as_deref().map(|r| r.parse::<f64>().unwrap()),
+        Some(stored_median)
+    );
+
+    // A score moved by one ulp.
+    let (_dir, root) = copy_of_store();
+    let victim = 100;
+    consistent_edit(&root, "scores.jsonl", |lines| {
+        lines[victim - 1] = reseal(&lines[victim - 1], |record| {
+            let score = record["score"].as_f64().unwrap();
+            record.insert("score".into(), f64::from_bits(score.to_bits() + 1).into());
+        });
+    });
+    let report = verify(&root);
+    let moved = findings_of(&report, FindingKind::ReplayMismatch)
+        .into_iter()
+        .find(|f| f.file == "scores.jsonl")
+        .unwrap_or_else(|| panic!("{:#?}", report.findings));
+    assert_eq!(
+        (moved.line, moved.field.as_deref()),
+        (Some(victim as u64), Some("score"))
+    );
+
+    // A report's recorded hash swapped for another file's.
+    let (_dir, root) = copy_of_store();
+    rewrite_ledger(&root, |entry| {
+        if entry.action == model::Action::ReportBuilt {
+            entry.outputs.insert(
+                "report_sha256".into(),
+                model::digest::sha256_hex(b"another report").into(),
+            );
+        }
+    });
+    let report = verify(&root);
+    let swapped = findings_of(&report, FindingKind::ReplayMismatch);
+    assert!(
+        swapped
+            .iter()
+            .any(|f| f.file == "ledger.jsonl" && f.field.as_deref() == Some("outputs.report_sha256")),
+        "{:#?}",
+        report.findings
+    );
+}
+
+#[test]
 fn the_raw_archive_attacker_is_caught_through_the_raw_hash_in_the_ledger() {
     let (_dir, root) = copy_of_store();
     let entry = read_lines(&root.join("ledger.jsonl"))
@@ -471,13 +538,33 @@ fn the_rollback_attacker_needs_a_checkpoint_kept_outside_the_store() {
         .map(|line| model::LedgerEntry::parse_line(line).unwrap())
         .collect();
     write_lines(&root.join("ledger.jsonl"), &ledger_lines[..kept]);
-    let metric_count = entries[..kept]
-        .iter()
-        .filter_map(|entry| claim_of(entry, "events/metric.jsonl").map(|i| &entry.outputs["records"][i]))
-        .map(|claim| claim["count"].as_u64().unwrap() as usize)
-        .sum::<usize>();
-    let metric = read_lines(&root.join("events/metric.jsonl"));
-    write_lines(&root.join("events/metric.jsonl"), &metric[..metric_count]);
+    // Each record file keeps the lines the kept entries account for.
+    let mut kept_lines: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for entry in &entries {
+        for claim in entry
+            .outputs
+            .get("records")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let file = claim["file"].as_str().unwrap().to_owned();
+            let count = if entry.seq < kept as u64 {
+                claim["count"].as_u64().unwrap() as usize
+            } else {
+                0
+            };
+            *kept_lines.entry(file).or_default() += count;
+        }
+    }
+    for (file, count) in &kept_lines {
+        let lines = read_lines(&root.join(file));
+        if *count == 0 {
+            fs::remove_file(root.join(file)).unwrap();
+        } else {
+            write_lines(&root.join(file), &lines[..*count]);
+        }
+    }
     for entry in &entries[kept..] {
         for key in ["raw"] {
             if let Some(path) = entry.inputs.get(key).and_then(|v| v.as_str()) {

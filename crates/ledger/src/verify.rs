@@ -1001,10 +1001,20 @@ fn read_proof_files(paths: &StorePaths) -> Result<ProofFiles, LedgerError> {
         let path = dir.join(&name);
         let bytes = fs::read(&path).map_err(LedgerError::io(&path))?;
         let relative = format!("proofs/{name}");
-        match std::str::from_utf8(&bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|text| tlog::Proof::from_json(text.trim_end_matches('\n')).map_err(|e| e.to_string()))
-        {
+        match std::str::from_utf8(&bytes).map_err(|e| e.to_string()).and_then(|text| {
+            let proof = tlog::Proof::from_json(text.trim_end_matches('\n')).map_err(|e| e.to_string())?;
+            // Proofs are written in one exact form: any other byte is an alteration.
+            let written = match &proof {
+                tlog::Proof::Inclusion(p) => p.to_json(),
+                tlog::Proof::Consistency(p) => p.to_json(),
+            };
+            if text.strip_suffix('\n') != Some(written.as_str()) {
+                return Err(format!(
+                    "not the exact bytes a proof is written as: expected {written:?} and a newline"
+                ));
+            }
+            Ok(proof)
+        }) {
             Ok(proof) => proofs.parsed.push((relative, proof)),
             Err(reason) => proofs.unreadable.push((relative, reason)),
         }

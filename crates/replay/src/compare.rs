@@ -334,12 +334,13 @@ fn differing_record(noun: RecordNoun, file: &str, stored: &StoredLine, rebuilt: 
         (Some(Value::Object(stored)), Some(Value::Object(rebuilt))) => {
             let differing = differing_fields(&stored, &rebuilt);
             if differing.len() > 1 {
-                message.push_str(&format!("; fields that differ: {}", differing.join(", ")));
+                let names: Vec<&str> = differing.iter().map(|(name, _, _)| name.as_str()).collect();
+                message.push_str(&format!("; fields that differ: {}", names.join(", ")));
             }
-            match differing.first() {
-                Some(field) => {
+            match differing.into_iter().next() {
+                Some((field, stored, rebuilt)) => {
                     let show = |value: Option<&Value>| value.map_or_else(|| "(absent)".to_owned(), Value::to_string);
-                    finding.with_difference(field.clone(), show(stored.get(field)), show(rebuilt.get(field)))
+                    finding.with_difference(field, show(stored), show(rebuilt))
                 }
                 None => finding,
             }
@@ -349,17 +350,45 @@ fn differing_record(noun: RecordNoun, file: &str, stored: &StoredLine, rebuilt: 
     Finding { message, ..finding }
 }
 
-/// Fields whose values differ, content fields first: `id` and `hash` are
-/// derived from the others, so they differ whenever the content does.
-fn differing_fields(stored: &serde_json::Map<String, Value>, rebuilt: &serde_json::Map<String, Value>) -> Vec<String> {
+/// A field that differs: its path (`stats.median` inside an object) and
+/// its stored and rebuilt values.
+type Difference<'a> = (String, Option<&'a Value>, Option<&'a Value>);
+
+/// Fields whose values differ, down to the member of a nested object,
+/// content fields first: `id` and `hash` are derived from the others, so
+/// they differ whenever the content does.
+fn differing_fields<'a>(
+    stored: &'a serde_json::Map<String, Value>,
+    rebuilt: &'a serde_json::Map<String, Value>,
+) -> Vec<Difference<'a>> {
+    let mut differing = Vec::new();
+    differing_members("", stored, rebuilt, &mut differing);
+    let (derived, content): (Vec<Difference<'a>>, Vec<Difference<'a>>) = differing
+        .into_iter()
+        .partition(|(path, _, _)| matches!(path.as_str(), "id" | "hash"));
+    content.into_iter().chain(derived).collect()
+}
+
+fn differing_members<'a>(
+    prefix: &str,
+    stored: &'a serde_json::Map<String, Value>,
+    rebuilt: &'a serde_json::Map<String, Value>,
+    out: &mut Vec<Difference<'a>>,
+) {
     let mut keys: Vec<&String> = stored.keys().chain(rebuilt.keys()).collect();
     keys.sort();
     keys.dedup();
-    let (derived, content): (Vec<&String>, Vec<&String>) = keys
-        .into_iter()
-        .filter(|key| stored.get(*key) != rebuilt.get(*key))
-        .partition(|key| matches!(key.as_str(), "id" | "hash"));
-    content.into_iter().chain(derived).cloned().collect()
+    for key in keys {
+        let (a, b) = (stored.get(key), rebuilt.get(key));
+        if a == b {
+            continue;
+        }
+        let path = format!("{prefix}{key}");
+        match (a, b) {
+            (Some(Value::Object(a)), Some(Value::Object(b))) => differing_members(&format!("{path}."), a, b, out),
+            _ => out.push((path, a, b)),
+        }
+    }
 }
 
 /// A stored line's hash if it is a sound record on its own, or why it is not.
