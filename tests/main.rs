@@ -1,6 +1,7 @@
 //! Workspace-level tests: the ledger as users, auditors and attackers meet it.
 
-mod bad_inputs; // fixtures/bad: every kind of bad input gets its exact outcome (file:line, field, expected, found)
+mod bad_inputs;
+mod baselines; // baselines, scores and reports: byte-identical across thread counts, and they find the injected incidents // fixtures/bad: every kind of bad input gets its exact outcome (file:line, field, expected, found)
 mod cli_contract; // the command line: exit codes, init/prove/check-proof/verify flows, key permissions
 mod crash; // SIGKILL during appends: recovery keeps every reported entry and the ledger verifies
 mod determinism; // same inputs and parameters give the same bytes, whatever the thread count
