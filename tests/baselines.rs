@@ -12,7 +12,12 @@ fn build(root: &Path, data: &Path) {
     fs::create_dir_all(data).unwrap();
     let input = data.join("metric.jsonl");
     let mut bytes = Vec::new();
-    synth::metric::generate(&synth::metric::MetricConfig::default(), synth::OutputFormat::Jsonl, &mut bytes).unwrap();
+    synth::metric::generate(
+        &synth::metric::MetricConfig::default(),
+        synth::OutputFormat::Jsonl,
+        &mut bytes,
+    )
+    .unwrap();
     fs::write(&input, bytes).unwrap();
     let mut store = store::Store::init(
         root,
@@ -44,7 +49,11 @@ fn build(root: &Path, data: &Path) {
     };
     engine::train_baselines(&mut store, &by_day_type).unwrap();
     engine::score_events(&mut store, &score_request(Some(baseline::ContextKind::HourOfDay))).unwrap();
-    engine::score_events(&mut store, &score_request(Some(baseline::ContextKind::HourOfDayAndDayType))).unwrap();
+    engine::score_events(
+        &mut store,
+        &score_request(Some(baseline::ContextKind::HourOfDayAndDayType)),
+    )
+    .unwrap();
     let report = engine::ReportRequest {
         out: data.join("report.md"),
         scores_seq: Some(4),
@@ -71,10 +80,20 @@ fn built_bytes(threads: usize) -> Vec<(String, Vec<u8>)> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     pool.install(|| build(&root, &data));
     let mut files = Vec::new();
-    for name in ["ledger.jsonl", "ledger.tree", "baselines.jsonl", "scores.jsonl", "events/metric.jsonl"] {
+    for name in [
+        "ledger.jsonl",
+        "ledger.tree",
+        "baselines.jsonl",
+        "scores.jsonl",
+        "events/metric.jsonl",
+    ] {
         files.push((name.to_owned(), fs::read(root.join(name)).unwrap()));
     }
-    for name in ["report.md", "report-score-distribution.svg", "report-anomalies-by-hour.svg"] {
+    for name in [
+        "report.md",
+        "report-score-distribution.svg",
+        "report-anomalies-by-hour.svg",
+    ] {
         files.push((name.to_owned(), fs::read(data.join(name)).unwrap()));
     }
     files
@@ -83,7 +102,15 @@ fn built_bytes(threads: usize) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn baselines_scores_and_reports_are_byte_identical_across_runs_and_thread_counts() {
     let one = built_bytes(1);
-    let lines = |name: &str| one.iter().find(|(n, _)| n == name).unwrap().1.iter().filter(|b| **b == b'\n').count();
+    let lines = |name: &str| {
+        one.iter()
+            .find(|(n, _)| n == name)
+            .unwrap()
+            .1
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+    };
     // Two scoring runs of every event, and two training runs.
     assert_eq!(lines("scores.jsonl"), 2 * 33_600);
     assert!(lines("baselines.jsonl") > 2400);
@@ -137,6 +164,9 @@ fn scores_rank_the_injected_incidents_first() {
     // median, so recall at K = #incidents is held to a lower bar.
     assert!(p50 >= 0.6, "precision@50 {p50}");
     assert!(p100 >= 0.5, "precision@100 {p100}");
-    assert!(p100 >= 20.0 * prevalence, "precision@100 {p100} vs prevalence {prevalence}");
+    assert!(
+        p100 >= 20.0 * prevalence,
+        "precision@100 {p100} vs prevalence {prevalence}"
+    );
     assert!(recall >= 0.3, "recall@{positives} {recall}");
 }

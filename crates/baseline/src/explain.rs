@@ -14,6 +14,22 @@ pub fn show(value: f64) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
+    // Most values need no rounding: their shortest form already has at
+    // most 6 significant digits, and rounding would give the same double.
+    let shortest = value.to_string();
+    let significant = shortest
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .skip_while(|b| *b == b'0')
+        .count();
+    let trailing_zeros = if shortest.contains('.') {
+        0
+    } else {
+        shortest.bytes().rev().take_while(|b| *b == b'0').count()
+    };
+    if significant - trailing_zeros.min(significant) <= 6 {
+        return if shortest == "-0" { "0".to_owned() } else { shortest };
+    }
     let rounded: f64 = format!("{value:.5e}").parse().unwrap_or(value);
     let text = rounded.to_string();
     if text == "-0" { "0".to_owned() } else { text }
@@ -258,8 +274,24 @@ mod tests {
             (-0.0, "0"),
             (1e21, "1000000000000000000000"),
             (-3.14159265, "-3.14159"),
+            (1234567.0, "1234570"),
+            (1200000.0, "1200000"),
+            (0.1 + 0.2, "0.3"),
         ] {
             assert_eq!(show(value), text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_shortcut_writes_what_rounding_writes(value in proptest::num::f64::NORMAL | proptest::num::f64::ZERO, digits in 0usize..8) {
+            // Also values with few digits, which take the shortcut.
+            let short: f64 = format!("{value:.*e}", digits).parse().unwrap();
+            for v in [value, short] {
+                let rounded: f64 = format!("{v:.5e}").parse().unwrap();
+                let slow = if rounded == 0.0 { "0".to_owned() } else { rounded.to_string() };
+                proptest::prop_assert_eq!(show(v), slow);
+            }
         }
     }
 

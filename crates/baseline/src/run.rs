@@ -15,7 +15,7 @@ use crate::context::ContextKind;
 use crate::error::BaselineError;
 use crate::events::{LineRange, TimeWindow, for_each_block};
 use crate::index::{BaselineIndex, BaselineSelection};
-use crate::score::{ScoreParams, ScoreTally, ScoredBlock, score_block};
+use crate::score::{BufferPool, ScoreParams, ScoreTally, ScoredBlock, score_block};
 use crate::stored::{BASELINES_FILE, METRIC_EVENTS_FILE, Span, read_baselines, spans};
 use crate::train::{TrainParams, Trained, Trainer, VersionBook};
 use model::baseline::BaselineStatus;
@@ -287,12 +287,14 @@ pub enum RunRefused {
 }
 
 /// Scores the selected events against the stored baselines, handing each
-/// block of sealed score lines to `sink` in order.
+/// block of sealed score lines to `sink` in order (whose buffers come from
+/// `pool`, and may be given back to it once written).
 pub fn score_run<E: BufRead, B: BufRead, X>(
     inputs: RunInputs<'_, E, B>,
     params: &ScoreParams,
     selection: &EventSelection,
-    mut sink: impl FnMut(&ScoredBlock) -> Result<(), X>,
+    pool: &BufferPool,
+    mut sink: impl FnMut(ScoredBlock) -> Result<(), X>,
 ) -> Result<ScoringRun, X>
 where
     X: From<BaselineError> + From<RunRefused>,
@@ -327,11 +329,12 @@ where
             |e| window.contains(&e.timestamp),
             &index,
             params,
+            pool,
             METRIC_EVENTS_FILE,
             first_line,
         )?;
         tally = tally.plus(&block.tally);
-        sink(&block)
+        sink(block)
     })?;
     let mut params_json = params.to_json();
     params_json["events"] = selection.to_json();

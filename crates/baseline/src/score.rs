@@ -79,56 +79,91 @@ impl ScoreTally {
     }
 }
 
-/// The score lines of one block of events.
+/// The score lines of one block of events, in parts scored side by side.
 #[derive(Debug, Default)]
 pub struct ScoredBlock {
-    /// The stored lines, each followed by `\n`.
-    pub lines: Vec<u8>,
-    /// Each line's Merkle leaf hash, in order.
-    pub leaf_hashes: Vec<tlog::Hash>,
+    /// The parts, in input order.
+    pub parts: Vec<ScoredPart>,
     /// How the block's events ended.
     pub tally: ScoreTally,
 }
 
+/// The score lines of consecutive events.
+#[derive(Debug, Default)]
+pub struct ScoredPart {
+    /// The stored lines, each followed by `\n` (a buffer of the pool, to
+    /// be given back once written).
+    pub lines: Vec<u8>,
+    /// Each line's Merkle leaf hash, in order.
+    pub leaf_hashes: Vec<tlog::Hash>,
+}
+
+/// Output buffers used again and again: a block's lines run to megabytes,
+/// and writing to freshly allocated memory costs a page fault per page.
+#[derive(Debug, Default)]
+pub struct BufferPool(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl BufferPool {
+    /// A buffer, empty.
+    pub fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .map(|mut free| free.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Gives a buffer back.
+    pub fn give(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        if let Ok(mut free) = self.0.lock()
+            && free.len() < 64
+        {
+            free.push(buffer);
+        }
+    }
+}
+
 /// Scores the events of a block (those `include` accepts) on every core and
-/// returns their lines in input order. `file` and `first_line` name lines
-/// in errors.
+/// returns their lines in input order, in buffers taken from `pool`.
+/// `file` and `first_line` name lines in errors.
 pub fn score_block(
     events: &[StoredMetricEvent<'_>],
     include: impl Fn(&StoredMetricEvent<'_>) -> bool + Sync,
     index: &BaselineIndex,
     params: &ScoreParams,
+    pool: &BufferPool,
     file: &str,
     first_line: u64,
 ) -> Result<ScoredBlock, BaselineError> {
-    let parts: Vec<ScoredBlock> = events
+    let parts: Vec<(ScoredPart, ScoreTally)> = events
         .par_chunks(EVENTS_PER_TASK)
         .enumerate()
         .map_init(RecordBuilder::new, |builder, (task, chunk)| {
-            let mut part = ScoredBlock::default();
+            let mut part = ScoredPart {
+                lines: pool.take(),
+                leaf_hashes: Vec::with_capacity(chunk.len()),
+            };
+            let mut tally = ScoreTally::default();
             for (i, event) in chunk.iter().enumerate() {
                 if !include(event) {
                     continue;
                 }
                 let line = first_line + (task * EVENTS_PER_TASK + i) as u64;
                 let score = score_event(event, index, params, file, line)?;
-                part.tally.count(&score);
+                tally.count(&score);
                 let hash = write_score(&score, builder, &mut part.lines)?;
                 part.lines.push(b'\n');
                 part.leaf_hashes.push(tlog::leaf_hash(&hash));
             }
-            Ok(part)
+            Ok((part, tally))
         })
         .collect::<Result<_, BaselineError>>()?;
-    let mut block = ScoredBlock {
-        lines: Vec::with_capacity(parts.iter().map(|p| p.lines.len()).sum()),
-        leaf_hashes: Vec::with_capacity(parts.iter().map(|p| p.leaf_hashes.len()).sum()),
-        tally: ScoreTally::default(),
-    };
-    for part in parts {
-        block.lines.extend_from_slice(&part.lines);
-        block.leaf_hashes.extend_from_slice(&part.leaf_hashes);
-        block.tally.add(&part.tally);
+    let mut block = ScoredBlock::default();
+    for (part, tally) in parts {
+        block.tally.add(&tally);
+        block.parts.push(part);
     }
     Ok(block)
 }

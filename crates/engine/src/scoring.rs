@@ -4,6 +4,7 @@
 use crate::error::EngineError;
 use crate::store_view::StoreView;
 use baseline::run::{EventSelection, RunInputs, score_run};
+use baseline::score::{BufferPool, ScoredBlock};
 use baseline::stored::{BASELINES_FILE, METRIC_EVENTS_FILE, SCORES_FILE};
 use baseline::{BaselineSelection, ContextKind, ScoreParams, ScoreTally, TrainParams};
 use ledger::EntryDraft;
@@ -67,27 +68,52 @@ pub fn score_events(store: &mut Store, request: &ScoreRequest) -> Result<ScoredR
         None => None,
     };
     let mut stream = store.stream(RecordFile::new(SCORES_FILE)?)?;
-    let run = score_run(
-        RunInputs {
-            entries: &view.entries,
-            events: view.open(METRIC_EVENTS_FILE)?,
-            event_lines: view.accounted_lines(METRIC_EVENTS_FILE),
-            baselines: view.open(BASELINES_FILE)?,
-            baseline_lines,
-        },
-        &params,
-        &request.events,
-        |block| -> Result<(), EngineError> {
-            stream.push_lines(&block.lines, &block.leaf_hashes)?;
-            if let (Some(copy), Some(path)) = (copy.as_mut(), &request.out) {
-                copy.write_all(&block.lines).map_err(|source| EngineError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+    // Blocks are written by a thread of their own while the next one is
+    // scored, in the order they were scored.
+    let inputs = RunInputs {
+        entries: &view.entries,
+        events: view.open(METRIC_EVENTS_FILE)?,
+        event_lines: view.accounted_lines(METRIC_EVENTS_FILE),
+        baselines: view.open(BASELINES_FILE)?,
+        baseline_lines,
+    };
+    let pool = BufferPool::default();
+    let (blocks, written) = std::sync::mpsc::sync_channel::<ScoredBlock>(2);
+    let (run, writing) = std::thread::scope(|scope| {
+        let stream = &mut stream;
+        let copy = &mut copy;
+        let pool = &pool;
+        let writer = scope.spawn(move || -> Result<(), EngineError> {
+            for part in written.into_iter().flat_map(|block| block.parts) {
+                stream.push_lines(&part.lines, &part.leaf_hashes)?;
+                if let (Some(copy), Some(path)) = (copy.as_mut(), &request.out) {
+                    copy.write_all(&part.lines).map_err(|source| EngineError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                }
+                pool.give(part.lines);
             }
             Ok(())
-        },
-    )?;
+        });
+        let run = score_run(
+            inputs,
+            &params,
+            &request.events,
+            pool,
+            // A closed channel means the writer stopped on an error, which
+            // it returns below.
+            |block| -> Result<(), EngineError> {
+                let _ = blocks.send(block);
+                Ok(())
+            },
+        );
+        drop(blocks);
+        let writing = writer.join().expect("the score writer does not panic");
+        (run, writing)
+    });
+    writing?;
+    let run = run?;
     if run.tally.total() == 0 {
         stream.abort()?;
         return Err(EngineError::NothingToScore);

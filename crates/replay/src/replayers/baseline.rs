@@ -10,6 +10,7 @@ use crate::error::ReplayError;
 use crate::finding::FindingKind;
 use crate::registry::{ReplayContext, Replayer};
 use baseline::run::{EventSelection, RunInputs, score_run, train_run};
+use baseline::score::BufferPool;
 use baseline::stored::{BASELINES_FILE, METRIC_EVENTS_FILE, SCORES_FILE};
 use baseline::{BaselineError, ScoreParams, TrainParams};
 use model::LedgerEntry;
@@ -163,12 +164,22 @@ impl Replayer for ScoringReplayer {
         let inputs = run_inputs(context.root(), &before)?;
         let (run, count, root) = {
             let mut rebuilt = context.rebuild_records(SCORES_FILE)?;
-            let run = score_run(inputs, &params, &selection, |block| -> Result<(), ScoringFailure> {
-                for (line, leaf) in block.lines.split(|b| *b == b'\n').zip(&block.leaf_hashes) {
-                    rebuilt.push(line, *leaf).map_err(ScoringFailure::Replay)?;
-                }
-                Ok(())
-            });
+            let pool = BufferPool::default();
+            let run = score_run(
+                inputs,
+                &params,
+                &selection,
+                &pool,
+                |block| -> Result<(), ScoringFailure> {
+                    for part in block.parts {
+                        for (line, leaf) in part.lines.split(|b| *b == b'\n').zip(&part.leaf_hashes) {
+                            rebuilt.push(line, *leaf).map_err(ScoringFailure::Replay)?;
+                        }
+                        pool.give(part.lines);
+                    }
+                    Ok(())
+                },
+            );
             let (count, root) = rebuilt.finish();
             (run, count, root)
         };
