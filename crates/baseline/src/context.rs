@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn labels_sort_in_time_order() {
-        let mut contexts = vec![
+        let mut contexts = [
             Context::HourAndDayType(10, DayType::Weekday),
             Context::HourAndDayType(9, DayType::Weekend),
             Context::HourAndDayType(9, DayType::Weekday),

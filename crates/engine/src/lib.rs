@@ -31,7 +31,9 @@ pub use error::EngineError;
 pub use inspect::{
     BaselineQuery, StoredBaseline, compare_baselines, explain_event, find_baseline, list_baselines, top_scores,
 };
-pub use reporting::{BuiltReport, DEFAULT_TOP_K, ReportFile, ReportRequest, build_report, render_report};
+pub use reporting::{
+    BuiltReport, DEFAULT_TOP_K, RenderedReport, ReportFile, ReportRequest, build_report, render_report,
+};
 pub use scoring::{ScoreRequest, ScoredRun, score_events};
 pub use store_view::StoreView;
 pub use training::{TrainedRun, train_baselines};

@@ -50,15 +50,24 @@ pub struct BuiltReport {
     pub files: Vec<ReportFile>,
 }
 
-/// The rendered files of a report on a store's scoring run: what
-/// `report` writes and the validator rebuilds, with the entry's params.
+/// A report on a store's scoring run, rendered: what `report` writes and
+/// the validator renders again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedReport {
+    /// The SCORES_COMPUTED entry reported on.
+    pub scores_seq: u64,
+    /// The Markdown first, then the figures.
+    pub files: Vec<report::Figure>,
+}
+
+/// Renders the report on a scoring run (by default the newest).
 pub fn render_report(
     view: &StoreView,
     scores_seq: Option<u64>,
     top_k: usize,
     title: &str,
     figure_stem: &str,
-) -> Result<(u64, Vec<(String, Vec<u8>)>), EngineError> {
+) -> Result<RenderedReport, EngineError> {
     let data = report_data(
         &view.entries,
         view.open(SCORES_FILE)?,
@@ -73,9 +82,10 @@ pub fn render_report(
         top_k,
         figure_stem,
     });
-    let mut files = vec![(format!("{figure_stem}.md"), rendered.markdown.into_bytes())];
-    files.extend(rendered.figures.into_iter().map(|f| (f.file_name, f.svg.into_bytes())));
-    Ok((data.scores_seq, files))
+    Ok(RenderedReport {
+        scores_seq: data.scores_seq,
+        files: rendered.into_files(figure_stem),
+    })
 }
 
 /// Writes a report on a scoring run and records it.
@@ -88,14 +98,18 @@ pub fn build_report(store: &mut Store, request: &ReportRequest) -> Result<BuiltR
         .filter(|s| !s.is_empty())
         .unwrap_or("report")
         .to_owned();
-    let (scores_seq, rendered) = render_report(&view, request.scores_seq, request.top_k, &request.title, &stem)?;
+    let RenderedReport {
+        scores_seq,
+        files: rendered,
+    } = render_report(&view, request.scores_seq, request.top_k, &request.title, &stem)?;
     let dir = request.out.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut files = Vec::new();
-    for (index, (name, bytes)) in rendered.iter().enumerate() {
+    for (index, file) in rendered.iter().enumerate() {
+        let bytes = file.svg.as_bytes();
         let path = if index == 0 {
             request.out.clone()
         } else {
-            dir.join(name)
+            dir.join(&file.file_name)
         };
         write_whole(&path, bytes)?;
         files.push(ReportFile {
@@ -107,7 +121,7 @@ pub fn build_report(store: &mut Store, request: &ReportRequest) -> Result<BuiltR
     let listed: Vec<Value> = rendered
         .iter()
         .zip(&files)
-        .map(|((name, _), file)| json!({"name": name, "sha256": file.sha256, "bytes": file.bytes}))
+        .map(|(rendered, file)| json!({"name": rendered.file_name, "sha256": file.sha256, "bytes": file.bytes}))
         .collect();
     let draft = EntryDraft::new(Action::ReportBuilt)
         .params(json!({"scores_seq": scores_seq, "top_k": request.top_k, "title": request.title, "figure_stem": stem}))

@@ -1,6 +1,6 @@
 //! RFC 8785 canonical JSON: the single place where values become stored bytes.
 //!
-//! The writer is [`writer`]'s, checked against the RFC's published vectors in
+//! The writer is `writer`'s, checked against the RFC's published vectors in
 //! this crate's tests and against `serde_json_canonicalizer` by property
 //! tests. RFC 8785 reads every number as an IEEE double, so two rules come on
 //! top:

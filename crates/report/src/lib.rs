@@ -82,12 +82,28 @@ pub struct Report {
     pub figures: Vec<Figure>,
 }
 
-/// One SVG figure, to be written beside the Markdown under `file_name`.
+impl Report {
+    /// Every file of the report, the Markdown first (named
+    /// `<figure_stem>.md`), then the figures, as they are written beside
+    /// each other and as REPORT_BUILT lists them.
+    pub fn into_files(self, figure_stem: &str) -> Vec<Figure> {
+        let mut files = vec![Figure {
+            file_name: format!("{figure_stem}.md"),
+            svg: self.markdown,
+        }];
+        files.extend(self.figures);
+        files
+    }
+}
+
+/// One file of a report, to be written beside the Markdown under
+/// `file_name`: an SVG figure (or, from [`Report::into_files`], the
+/// Markdown itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figure {
     /// `<stem>-score-distribution.svg` or `<stem>-anomalies-by-hour.svg`.
     pub file_name: String,
-    /// A standalone SVG 1.1 document.
+    /// A standalone SVG 1.1 document (or the Markdown).
     pub svg: String,
 }
 

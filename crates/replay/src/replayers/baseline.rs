@@ -71,10 +71,10 @@ fn open(root: &Path, file: &str) -> Result<Box<dyn BufRead>, ReplayError> {
     }
 }
 
-fn run_inputs<'e>(
-    root: &Path,
-    before: &'e Before,
-) -> Result<RunInputs<'e, Box<dyn BufRead>, Box<dyn BufRead>>, ReplayError> {
+/// A run's inputs read from the store's files.
+type StoreInputs<'e> = RunInputs<'e, Box<dyn BufRead>, Box<dyn BufRead>>;
+
+fn run_inputs<'e>(root: &Path, before: &'e Before) -> Result<StoreInputs<'e>, ReplayError> {
     Ok(RunInputs {
         entries: &before.entries,
         events: open(root, METRIC_EVENTS_FILE)?,
@@ -98,7 +98,9 @@ fn check_section(context: &mut ReplayContext<'_>, name: &str, recorded: &Map<Str
         context.check_field(&format!("{name}.{key}"), recorded.get(key), value);
     }
     for key in recorded.keys() {
-        if !rebuilt.contains_key(key) && !(name == "outputs" && key == "records") {
+        // `outputs.records` is the writer's, checked against the rebuilt records.
+        let writers_own = name == "outputs" && key == "records";
+        if !(rebuilt.contains_key(key) || writers_own) {
             context.check_field(&format!("{name}.{key}"), recorded.get(key), &Value::Null);
         }
     }
@@ -227,15 +229,15 @@ impl Replayer for ReportReplayer {
             top_k: top_k as usize,
             figure_stem: &stem,
         });
-        let mut files = vec![(format!("{stem}.md"), rendered.markdown.into_bytes())];
-        files.extend(rendered.figures.into_iter().map(|f| (f.file_name, f.svg.into_bytes())));
+        let files = rendered.into_files(&stem);
         let listed: Vec<Value> = files
             .iter()
-            .map(
-                |(name, bytes)| json!({"name": name, "sha256": model::digest::sha256_hex(bytes), "bytes": bytes.len()}),
-            )
+            .map(|file| {
+                let bytes = file.svg.as_bytes();
+                json!({"name": file.file_name, "sha256": model::digest::sha256_hex(bytes), "bytes": bytes.len()})
+            })
             .collect();
-        let rebuilt = json!({"report_sha256": model::digest::sha256_hex(&files[0].1), "files": listed});
+        let rebuilt = json!({"report_sha256": model::digest::sha256_hex(files[0].svg.as_bytes()), "files": listed});
         check_section(
             context,
             "inputs",
