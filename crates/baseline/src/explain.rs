@@ -4,7 +4,8 @@
 //! replay.
 
 use crate::index::BaselineSelection;
-use model::baseline::{Baseline, ScaleBasis, ScoredEvent, SkipReason};
+use crate::score::ScoreLine;
+use model::baseline::{Baseline, Direction, ScaleBasis, ScoredEvent};
 use std::fmt::Write;
 
 /// A number for people: rounded to 6 significant digits, then written in
@@ -35,55 +36,101 @@ pub fn show(value: f64) -> String {
     if text == "-0" { "0".to_owned() } else { text }
 }
 
-/// The explanation a score record carries.
-pub fn score_explanation(score: &ScoredEvent, selection: &BaselineSelection) -> String {
-    let bucket = format!("{} {} at {}", score.entity, score.metric, score.context);
-    let value = show(score.value);
-    match (score.skip_reason, score.baseline_version, score.n) {
-        (Some(SkipReason::NoBaseline), _, _) => {
-            format!("not scored: no baseline of {bucket}{}", selection.describe())
+/// The words of a baseline that every score against it repeats, written
+/// once per scoring run rather than once per event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaselineWords {
+    /// `<entity> <metric> at <context>`.
+    bucket: String,
+    /// `v<version>`.
+    version: String,
+    /// The sample count.
+    n: u64,
+    /// The median, shown.
+    median: String,
+    /// The confidence, shown.
+    confidence: String,
+    /// How the scale is made, shown; `None` for a constant baseline or one
+    /// without statistics.
+    scale: Option<String>,
+}
+
+impl BaselineWords {
+    /// The words of `baseline`.
+    pub fn of(baseline: &Baseline) -> BaselineWords {
+        let scale = crate::score::scale_of(baseline).and_then(|(basis, scale)| {
+            let stats = baseline.stats.as_ref()?;
+            let scale = show(scale?);
+            Some(match basis {
+                ScaleBasis::ScaledMad => format!("scale {scale} = MAD {} × 1.4826", show(stats.mad)),
+                _ => format!(
+                    "scale {scale} = mean absolute deviation {} × 1.2533, because more than half the samples equal the median (MAD 0)",
+                    show(stats.mean_abs_dev)
+                ),
+            })
+        });
+        BaselineWords {
+            bucket: format!("{} {} at {}", baseline.entity, baseline.metric, baseline.context),
+            version: format!("v{}", baseline.version),
+            n: baseline.n,
+            median: baseline.stats.as_ref().map(|s| show(s.median)).unwrap_or_default(),
+            confidence: show(baseline.confidence),
+            scale,
         }
-        (Some(SkipReason::InsufficientHistory), Some(version), Some(n)) => format!(
-            "not scored: baseline v{version} of {bucket} has only {n} samples, fewer than its training run required"
-        ),
-        _ => scored_explanation(score, &bucket, &value),
     }
 }
 
-fn scored_explanation(score: &ScoredEvent, bucket: &str, value: &str) -> String {
-    let version = score.baseline_version.unwrap_or_default();
-    let n = score.n.unwrap_or_default();
-    let median = show(score.median.unwrap_or_default());
-    let confidence = show(score.confidence.unwrap_or_default());
-    let direction = score
-        .direction
-        .map(|d| d.as_str().replace('_', " "))
-        .unwrap_or_default();
+/// Writes the explanation of `score` into `out`: `words` are those of its
+/// baseline, `threshold` the run's threshold shown.
+pub fn explain_score(
+    out: &mut String,
+    score: &ScoreLine<'_>,
+    words: Option<&BaselineWords>,
+    selection: &BaselineSelection,
+    threshold: &str,
+) {
+    let value = show(score.value);
+    let Some(w) = words else {
+        let _ = write!(
+            out,
+            "not scored: no baseline of {} {} at {}{}",
+            score.entity,
+            score.metric,
+            score.context,
+            selection.describe()
+        );
+        return;
+    };
+    let (bucket, version, n, median, confidence) = (&w.bucket, &w.version, w.n, &w.median, &w.confidence);
     let verdict = if score.is_anomaly { "anomaly" } else { "not an anomaly" };
-    match (score.scale_basis, score.score, score.scale) {
-        (Some(ScaleBasis::Constant), _, _) if score.is_anomaly => format!(
-            "value {value} differs from the constant baseline v{version} of {bucket}: all {n} samples were {median}, so there is no spread to measure the difference in (confidence {confidence}); {verdict}"
+    let _ = match (score.skip_reason, score.scale_basis, score.score, &w.scale) {
+        (Some(_), _, _, _) => write!(
+            out,
+            "not scored: baseline {version} of {bucket} has only {n} samples, fewer than its training run required"
         ),
-        (Some(ScaleBasis::Constant), _, _) => format!(
-            "value {value} equals the constant baseline v{version} of {bucket}: all {n} samples were {median} (confidence {confidence}); score 0, {verdict}"
+        (None, Some(ScaleBasis::Constant), _, _) if score.is_anomaly => write!(
+            out,
+            "value {value} differs from the constant baseline {version} of {bucket}: all {n} samples were {median}, so there is no spread to measure the difference in (confidence {confidence}); {verdict}"
         ),
-        (Some(basis), Some(z), Some(scale)) => {
-            let scale_words = match basis {
-                ScaleBasis::ScaledMad => format!("scale {} = MAD {} × 1.4826", show(scale), show(scale / 1.4826)),
-                _ => format!(
-                    "scale {} = mean absolute deviation × 1.2533, because more than half the samples equal the median (MAD 0)",
-                    show(scale)
-                ),
+        (None, Some(ScaleBasis::Constant), _, _) => write!(
+            out,
+            "value {value} equals the constant baseline {version} of {bucket}: all {n} samples were {median} (confidence {confidence}); score 0, {verdict}"
+        ),
+        (None, _, Some(z), Some(scale_words)) => {
+            let direction = match score.direction {
+                Some(Direction::Above) => "above",
+                Some(Direction::Below) => "below",
+                _ => "at",
             };
-            let relation = if z.abs() > score.threshold { "beyond" } else { "within" };
-            format!(
-                "value {value} is {} robust z {direction} the median {median} of {bucket} (baseline v{version}: n {n}, {scale_words}, confidence {confidence}); {relation} the threshold {}: {verdict}",
-                show(z.abs()),
-                show(score.threshold)
+            let relation = if score.is_anomaly { "beyond" } else { "within" };
+            write!(
+                out,
+                "value {value} is {} robust z {direction} the median {median} of {bucket} (baseline {version}: n {n}, {scale_words}, confidence {confidence}); {relation} the threshold {threshold}: {verdict}",
+                show(z.abs())
             )
         }
-        _ => format!("value {value} of {bucket}: {verdict}"),
-    }
+        _ => write!(out, "value {value} of {bucket}: {verdict}"),
+    };
 }
 
 /// A text histogram of a bucket's samples in `bins` equal bins from its

@@ -2,6 +2,7 @@
 //! pinned version, or the latest trained at or before a time.
 
 use crate::context::Context;
+use crate::explain::BaselineWords;
 use model::baseline::Baseline;
 use std::collections::HashMap;
 
@@ -51,6 +52,7 @@ pub struct TrainedBaseline {
 pub struct BaselineIndex {
     by_key: HashMap<String, HashMap<String, HashMap<Context, usize>>>,
     picked: Vec<Baseline>,
+    words: Vec<BaselineWords>,
 }
 
 impl BaselineIndex {
@@ -89,6 +91,7 @@ impl BaselineIndex {
                 }
             }
         }
+        index.words = index.picked.iter().map(BaselineWords::of).collect();
         index
     }
 
@@ -96,6 +99,12 @@ impl BaselineIndex {
     pub fn get(&self, entity: &str, metric: &str, context: Context) -> Option<&Baseline> {
         let at = self.by_key.get(entity)?.get(metric)?.get(&context)?;
         Some(&self.picked[*at])
+    }
+
+    /// The baseline of a bucket and its words, if any.
+    pub fn get_with_words(&self, entity: &str, metric: &str, context: Context) -> Option<(&Baseline, &BaselineWords)> {
+        let at = *self.by_key.get(entity)?.get(metric)?.get(&context)?;
+        Some((&self.picked[at], &self.words[at]))
     }
 
     /// Every baseline picked, sorted by entity, metric and context.

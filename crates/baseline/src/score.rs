@@ -11,13 +11,14 @@
 
 use crate::context::ContextKind;
 use crate::error::BaselineError;
-use crate::explain::score_explanation;
+use crate::explain::{explain_score, show};
 use crate::index::{BaselineIndex, BaselineSelection};
 use crate::stats::MEAN_ABS_DEV_TO_SIGMA;
 use model::baseline::{Baseline, Direction, SCORE_ID_KIND, ScaleBasis, ScoreStatus, ScoredEvent, SkipReason};
 use model::event::StoredMetricEvent;
 use model::record::RecordBuilder;
 use rayon::prelude::*;
+use std::fmt::Write as _;
 
 /// The default anomaly threshold, in robust z units (Iglewicz and Hoaglin's
 /// recommended cut-off for the modified z-score).
@@ -64,13 +65,13 @@ impl ScoreTally {
         self.insufficient_history += other.insufficient_history;
     }
 
-    fn count(&mut self, score: &ScoredEvent) {
-        match score.skip_reason {
+    fn count(&mut self, skip_reason: Option<SkipReason>, is_anomaly: bool) {
+        match skip_reason {
             None => self.scored += 1,
             Some(SkipReason::NoBaseline) => self.no_baseline += 1,
             Some(SkipReason::InsufficientHistory) => self.insufficient_history += 1,
         }
-        self.anomalies += u64::from(score.is_anomaly);
+        self.anomalies += u64::from(is_anomaly);
     }
 
     /// Events written.
@@ -137,28 +138,33 @@ pub fn score_block(
     file: &str,
     first_line: u64,
 ) -> Result<ScoredBlock, BaselineError> {
+    let threshold_words = show(params.threshold);
     let parts: Vec<(ScoredPart, ScoreTally)> = events
         .par_chunks(EVENTS_PER_TASK)
         .enumerate()
-        .map_init(RecordBuilder::new, |builder, (task, chunk)| {
-            let mut part = ScoredPart {
-                lines: pool.take(),
-                leaf_hashes: Vec::with_capacity(chunk.len()),
-            };
-            let mut tally = ScoreTally::default();
-            for (i, event) in chunk.iter().enumerate() {
-                if !include(event) {
-                    continue;
+        .map_init(
+            || (RecordBuilder::new(), String::new(), String::new()),
+            |(builder, context, explanation), (task, chunk)| {
+                let mut part = ScoredPart {
+                    lines: pool.take(),
+                    leaf_hashes: Vec::with_capacity(chunk.len()),
+                };
+                let mut tally = ScoreTally::default();
+                for (i, event) in chunk.iter().enumerate() {
+                    if !include(event) {
+                        continue;
+                    }
+                    let line = first_line + (task * EVENTS_PER_TASK + i) as u64;
+                    let score =
+                        measure_event(event, index, params, context, explanation, &threshold_words, file, line)?;
+                    tally.count(score.skip_reason, score.is_anomaly);
+                    let hash = write_line(&score, builder, &mut part.lines)?;
+                    part.lines.push(b'\n');
+                    part.leaf_hashes.push(tlog::leaf_hash(&hash));
                 }
-                let line = first_line + (task * EVENTS_PER_TASK + i) as u64;
-                let score = score_event(event, index, params, file, line)?;
-                tally.count(&score);
-                let hash = write_score(&score, builder, &mut part.lines)?;
-                part.lines.push(b'\n');
-                part.leaf_hashes.push(tlog::leaf_hash(&hash));
-            }
-            Ok((part, tally))
-        })
+                Ok((part, tally))
+            },
+        )
         .collect::<Result<_, BaselineError>>()?;
     let mut block = ScoredBlock::default();
     for (part, tally) in parts {
@@ -176,7 +182,114 @@ pub fn score_event(
     file: &str,
     line: u64,
 ) -> Result<ScoredEvent, BaselineError> {
-    let context = params
+    let (mut context, mut explanation) = (String::new(), String::new());
+    let threshold_words = show(params.threshold);
+    let score = measure_event(
+        event,
+        index,
+        params,
+        &mut context,
+        &mut explanation,
+        &threshold_words,
+        file,
+        line,
+    )?;
+    Ok(score.to_owned_record())
+}
+
+/// A score record before it is sealed, borrowing its strings from the
+/// event, the index and the caller's buffers (the hot path allocates
+/// nothing per event).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreLine<'a> {
+    /// The event's id.
+    pub event_id: &'a str,
+    /// The event's time.
+    pub timestamp: &'a str,
+    /// The event's entity.
+    pub entity: &'a str,
+    /// The event's metric.
+    pub metric: &'a str,
+    /// The event's value.
+    pub value: f64,
+    /// The context label.
+    pub context: &'a str,
+    /// Whether it was scored.
+    pub status: ScoreStatus,
+    /// Why not.
+    pub skip_reason: Option<SkipReason>,
+    /// The baseline measured against (or found insufficient).
+    pub baseline_id: Option<&'a str>,
+    /// Its version.
+    pub baseline_version: Option<u64>,
+    /// Its sample count.
+    pub n: Option<u64>,
+    /// Its confidence.
+    pub confidence: Option<f64>,
+    /// Its median.
+    pub median: Option<f64>,
+    /// `value − median`.
+    pub deviation: Option<f64>,
+    /// The divisor.
+    pub scale: Option<f64>,
+    /// Which spread the divisor is.
+    pub scale_basis: Option<ScaleBasis>,
+    /// The robust z score.
+    pub score: Option<f64>,
+    /// Where the value lies from the median.
+    pub direction: Option<Direction>,
+    /// The flag.
+    pub is_anomaly: bool,
+    /// The run's threshold.
+    pub threshold: f64,
+    /// The words.
+    pub explanation: &'a str,
+}
+
+impl ScoreLine<'_> {
+    /// The record with owned strings (its `id` left empty: sealing derives it).
+    pub fn to_owned_record(&self) -> ScoredEvent {
+        ScoredEvent {
+            id: String::new(),
+            event_id: self.event_id.to_owned(),
+            timestamp: self.timestamp.to_owned(),
+            entity: self.entity.to_owned(),
+            metric: self.metric.to_owned(),
+            value: self.value,
+            context: self.context.to_owned(),
+            status: self.status,
+            skip_reason: self.skip_reason,
+            baseline_id: self.baseline_id.map(str::to_owned),
+            baseline_version: self.baseline_version,
+            n: self.n,
+            confidence: self.confidence,
+            median: self.median,
+            deviation: self.deviation,
+            scale: self.scale,
+            scale_basis: self.scale_basis,
+            score: self.score,
+            direction: self.direction,
+            is_anomaly: self.is_anomaly,
+            threshold: self.threshold,
+            explanation: self.explanation.to_owned(),
+        }
+    }
+}
+
+/// Measures `event` and words the result into `explanation`, using
+/// `context` as the buffer of its context label.
+#[allow(clippy::too_many_arguments)]
+fn measure_event<'a>(
+    event: &'a StoredMetricEvent<'_>,
+    index: &'a BaselineIndex,
+    params: &ScoreParams,
+    context: &'a mut String,
+    explanation: &'a mut String,
+    threshold_words: &str,
+    file: &str,
+    line: u64,
+) -> Result<ScoreLine<'a>, BaselineError> {
+    let bucket = params
         .context
         .context_of(&event.timestamp)
         .ok_or_else(|| BaselineError::BadTimestamp {
@@ -184,21 +297,22 @@ pub fn score_event(
             line,
             found: event.timestamp.to_string(),
         })?;
-    let baseline = index.get(&event.entity, &event.metric, context);
-    let mut score = ScoredEvent {
-        id: String::new(),
-        event_id: event.id.to_string(),
-        timestamp: event.timestamp.to_string(),
-        entity: event.entity.to_string(),
-        metric: event.metric.to_string(),
+    context.clear();
+    let _ = write!(context, "{bucket}");
+    let picked = index.get_with_words(&event.entity, &event.metric, bucket);
+    let mut score = ScoreLine {
+        event_id: &event.id,
+        timestamp: &event.timestamp,
+        entity: &event.entity,
+        metric: &event.metric,
         value: event.value,
-        context: context.to_string(),
+        context,
         status: ScoreStatus::Skipped,
         skip_reason: Some(SkipReason::NoBaseline),
-        baseline_id: None,
-        baseline_version: None,
-        n: None,
-        confidence: None,
+        baseline_id: picked.map(|(baseline, _)| baseline.id.as_str()),
+        baseline_version: picked.map(|(baseline, _)| baseline.version),
+        n: picked.map(|(baseline, _)| baseline.n),
+        confidence: picked.map(|(baseline, _)| baseline.confidence),
         median: None,
         deviation: None,
         scale: None,
@@ -207,9 +321,9 @@ pub fn score_event(
         direction: None,
         is_anomaly: false,
         threshold: params.threshold,
-        explanation: String::new(),
+        explanation: "",
     };
-    if let Some(baseline) = baseline {
+    if let Some((baseline, _)) = picked {
         measure(&mut score, baseline, params.threshold).map_err(|(median, scale)| BaselineError::ScoreOverflow {
             file: file.to_owned(),
             line,
@@ -218,17 +332,21 @@ pub fn score_event(
             scale,
         })?;
     }
-    score.explanation = score_explanation(&score, &params.selection);
+    explanation.clear();
+    explain_score(
+        explanation,
+        &score,
+        picked.map(|(_, words)| words),
+        &params.selection,
+        threshold_words,
+    );
+    score.explanation = explanation;
     Ok(score)
 }
 
 /// Fills in the measurement of `score` against `baseline`; on overflow,
 /// the median and scale.
-fn measure(score: &mut ScoredEvent, baseline: &Baseline, threshold: f64) -> Result<(), (f64, f64)> {
-    score.baseline_id = Some(baseline.id.clone());
-    score.baseline_version = Some(baseline.version);
-    score.n = Some(baseline.n);
-    score.confidence = Some(baseline.confidence);
+fn measure(score: &mut ScoreLine<'_>, baseline: &Baseline, threshold: f64) -> Result<(), (f64, f64)> {
     let Some(stats) = &baseline.stats else {
         score.skip_reason = Some(SkipReason::InsufficientHistory);
         return Ok(());
@@ -245,13 +363,7 @@ fn measure(score: &mut ScoredEvent, baseline: &Baseline, threshold: f64) -> Resu
     } else {
         Direction::AtMedian
     });
-    let (basis, scale) = if stats.scaled_mad > 0.0 {
-        (ScaleBasis::ScaledMad, Some(stats.scaled_mad))
-    } else if stats.mean_abs_dev > 0.0 {
-        (ScaleBasis::MeanAbsDev, Some(stats.mean_abs_dev * MEAN_ABS_DEV_TO_SIGMA))
-    } else {
-        (ScaleBasis::Constant, None)
-    };
+    let (basis, scale) = scale_of(baseline).expect("a baseline with statistics has a scale basis");
     score.scale_basis = Some(basis);
     score.scale = scale;
     match scale {
@@ -272,6 +384,19 @@ fn measure(score: &mut ScoredEvent, baseline: &Baseline, threshold: f64) -> Resu
     Ok(())
 }
 
+/// The spread scores against `baseline` are measured in, and its size
+/// (none for a constant baseline); `None` without statistics.
+pub fn scale_of(baseline: &Baseline) -> Option<(ScaleBasis, Option<f64>)> {
+    let stats = baseline.stats.as_ref()?;
+    Some(if stats.scaled_mad > 0.0 {
+        (ScaleBasis::ScaledMad, Some(stats.scaled_mad))
+    } else if stats.mean_abs_dev > 0.0 {
+        (ScaleBasis::MeanAbsDev, Some(stats.mean_abs_dev * MEAN_ABS_DEV_TO_SIGMA))
+    } else {
+        (ScaleBasis::Constant, None)
+    })
+}
+
 /// Appends the stored line of `score` (its `id` derived from its content,
 /// the `id` field of `score` ignored) to `out`; returns its hash.
 pub fn write_score(
@@ -279,9 +404,41 @@ pub fn write_score(
     builder: &mut RecordBuilder,
     out: &mut Vec<u8>,
 ) -> Result<[u8; 32], BaselineError> {
+    let line = ScoreLine {
+        event_id: &score.event_id,
+        timestamp: &score.timestamp,
+        entity: &score.entity,
+        metric: &score.metric,
+        value: score.value,
+        context: &score.context,
+        status: score.status,
+        skip_reason: score.skip_reason,
+        baseline_id: score.baseline_id.as_deref(),
+        baseline_version: score.baseline_version,
+        n: score.n,
+        confidence: score.confidence,
+        median: score.median,
+        deviation: score.deviation,
+        scale: score.scale,
+        scale_basis: score.scale_basis,
+        score: score.score,
+        direction: score.direction,
+        is_anomaly: score.is_anomaly,
+        threshold: score.threshold,
+        explanation: &score.explanation,
+    };
+    write_line(&line, builder, out)
+}
+
+/// Appends the stored line of `score` to `out`; returns its hash.
+pub fn write_line(
+    score: &ScoreLine<'_>,
+    builder: &mut RecordBuilder,
+    out: &mut Vec<u8>,
+) -> Result<[u8; 32], BaselineError> {
     let canonical = |e| BaselineError::Record(model::record::RecordError::Canonical(e));
     builder.reset();
-    if let Some(id) = &score.baseline_id {
+    if let Some(id) = score.baseline_id {
         builder.string("baseline_id", id);
     }
     if let Some(version) = score.baseline_version {
@@ -290,21 +447,21 @@ pub fn write_score(
     if let Some(confidence) = score.confidence {
         builder.number("confidence", confidence).map_err(canonical)?;
     }
-    builder.string("context", &score.context);
+    builder.string("context", score.context);
     if let Some(deviation) = score.deviation {
         builder.number("deviation", deviation).map_err(canonical)?;
     }
     if let Some(direction) = score.direction {
         builder.string("direction", direction.as_str());
     }
-    builder.string("entity", &score.entity);
-    builder.string("event_id", &score.event_id);
-    builder.string("explanation", &score.explanation);
+    builder.string("entity", score.entity);
+    builder.string("event_id", score.event_id);
+    builder.string("explanation", score.explanation);
     builder.boolean("is_anomaly", score.is_anomaly);
     if let Some(median) = score.median {
         builder.number("median", median).map_err(canonical)?;
     }
-    builder.string("metric", &score.metric);
+    builder.string("metric", score.metric);
     if let Some(n) = score.n {
         builder.unsigned("n", n).map_err(canonical)?;
     }
@@ -322,7 +479,7 @@ pub fn write_score(
     }
     builder.string("status", score.status.as_str());
     builder.number("threshold", score.threshold).map_err(canonical)?;
-    builder.string("timestamp", &score.timestamp);
+    builder.string("timestamp", score.timestamp);
     builder.number("value", score.value).map_err(canonical)?;
     Ok(builder.seal(Some(SCORE_ID_KIND), out).hash)
 }
