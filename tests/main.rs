@@ -1,6 +1,7 @@
 //! Workspace-level tests: the ledger as users, auditors and attackers meet it.
 
 mod bad_inputs;
+mod baseline_cli; // baseline train/list/show/compare, score, scores, explain and report as a user meets them
 mod baselines; // baselines, scores and reports: byte-identical across thread counts, and they find the injected incidents // fixtures/bad: every kind of bad input gets its exact outcome (file:line, field, expected, found)
 mod cli_contract; // the command line: exit codes, init/prove/check-proof/verify flows, key permissions
 mod crash; // SIGKILL during appends: recovery keeps every reported entry and the ledger verifies

@@ -75,6 +75,10 @@ pub enum Command {
     /// without a score. Events without a usable baseline are written as skipped, with the
     /// reason (no_baseline, insufficient_history).
     Score(ScoreArgs),
+    /// Pick stored scores out for an investigation: one scoring run (the newest unless --run),
+    /// narrowed by entity, metric, context, time, outcome and size, in time order or furthest
+    /// from the baseline first (--furthest). Read-only.
+    Scores(ScoresArgs),
     /// Show the full derivation of an event's newest score: baseline version, training run and
     /// window, the batches that fed it (with their hashes), and a histogram of the bucket.
     Explain {
@@ -332,6 +336,43 @@ pub struct ScoreArgs {
     /// Also write the score lines (JSONL) to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoresArgs {
+    /// The SCORES_COMPUTED entry (its seq; default: the newest).
+    #[arg(long, value_name = "SEQ")]
+    pub run: Option<u64>,
+    /// Only this entity.
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Only this metric.
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Only this context (all, hour=09, hour=09,weekend, ...).
+    #[arg(long)]
+    pub context: Option<String>,
+    /// Only events at or after this time (RFC 3339 or YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// Only events before this time.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+    /// Only anomalies.
+    #[arg(long, conflicts_with = "skipped")]
+    pub anomalies: bool,
+    /// Only skipped events (no baseline, insufficient history).
+    #[arg(long)]
+    pub skipped: bool,
+    /// Only scores with |score| at least this (departures from constant baselines always pass).
+    #[arg(long, value_name = "Z")]
+    pub min_score: Option<f64>,
+    /// Furthest from the baseline first, instead of time order.
+    #[arg(long)]
+    pub furthest: bool,
+    /// At most this many.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]

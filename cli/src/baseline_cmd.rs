@@ -1,6 +1,6 @@
 //! `baseline train|list|show|compare`, `score` and `explain`.
 
-use crate::args::{BaselineCommand, BaselineFilter, CompareArgs, ReportArgs, ScoreArgs, TrainArgs};
+use crate::args::{BaselineCommand, BaselineFilter, CompareArgs, ReportArgs, ScoreArgs, ScoresArgs, TrainArgs};
 use crate::{Failure, Outcome, emit, exit};
 use baseline::explain::{render_derivation, show};
 use baseline::run::EventSelection;
@@ -305,6 +305,67 @@ pub(crate) fn score(store_dir: &Path, args: &ScoreArgs, as_json: bool, out: &mut
     if let Some(path) = &args.out {
         emit(out, format_args!("score lines also written to {}", path.display()))?;
     }
+    Ok(exit::OK)
+}
+
+pub(crate) fn scores(store_dir: &Path, args: &ScoresArgs, as_json: bool, out: &mut dyn Write) -> Outcome {
+    let query = engine::ScoreQuery {
+        scores_seq: args.run,
+        entity: args.entity.clone(),
+        metric: args.metric.clone(),
+        context: args.context.clone(),
+        window: window(args.from.as_deref(), args.to.as_deref())?,
+        anomalies_only: args.anomalies,
+        skipped_only: args.skipped,
+        min_abs_score: args.min_score,
+        furthest_first: args.furthest,
+        limit: args.limit,
+    };
+    let selected = engine::select_scores(store_dir, &query).map_err(failure)?;
+    if as_json {
+        return emit(
+            out,
+            json!({"scores_seq": selected.scores_seq, "matched": selected.matched, "scores": selected.scores}),
+        )
+        .map(|()| exit::OK);
+    }
+    emit(
+        out,
+        format_args!(
+            "{:<24} {:<10} {:<12} {:<16} {:>10} {:>10} {:>9}  outcome",
+            "timestamp", "entity", "metric", "context", "value", "median", "score"
+        ),
+    )?;
+    for s in &selected.scores {
+        let outcome = match (s.skip_reason, s.is_anomaly) {
+            (Some(reason), _) => format!("skipped: {}", reason.as_str()),
+            (None, true) => "ANOMALY".to_owned(),
+            (None, false) => "-".to_owned(),
+        };
+        emit(
+            out,
+            format_args!(
+                "{:<24} {:<10} {:<12} {:<16} {:>10} {:>10} {:>9}  {outcome}  {}",
+                s.timestamp,
+                s.entity,
+                s.metric,
+                s.context,
+                show(s.value),
+                s.median.map(show).unwrap_or_else(|| "-".into()),
+                s.score.map(|z| format!("{z:.2}")).unwrap_or_else(|| "-".into()),
+                s.event_id
+            ),
+        )?;
+    }
+    emit(
+        out,
+        format_args!(
+            "{} of {} matching scores of SCORES_COMPUTED at seq {}; driftledger explain EVENT_ID shows how one was derived",
+            selected.scores.len(),
+            selected.matched,
+            selected.scores_seq
+        ),
+    )?;
     Ok(exit::OK)
 }
 

@@ -127,6 +127,7 @@ fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         Command::Ingest(args) => ingest_cmd::run(store, args, cli.json, out),
         Command::Baseline(command) => baseline_cmd::run(store, command, cli.json, out),
         Command::Score(args) => baseline_cmd::score(store, args, cli.json, out),
+        Command::Scores(args) => baseline_cmd::scores(store, args, cli.json, out),
         Command::Explain { event_id } => baseline_cmd::explain(store, event_id, cli.json, out),
         Command::Report(args) => baseline_cmd::report(store, args, cli.json, out),
         Command::Ledger(command) => ledger_cmd::run(store, command, cli.json, out, err),

@@ -24,16 +24,16 @@ mod error;
 mod inspect;
 mod reporting;
 mod scoring;
+mod selection;
 mod store_view;
 mod training;
 
 pub use error::EngineError;
-pub use inspect::{
-    BaselineQuery, StoredBaseline, compare_baselines, explain_event, find_baseline, list_baselines, top_scores,
-};
+pub use inspect::{BaselineQuery, StoredBaseline, compare_baselines, explain_event, find_baseline, list_baselines};
 pub use reporting::{
     BuiltReport, DEFAULT_TOP_K, RenderedReport, ReportFile, ReportRequest, build_report, render_report,
 };
 pub use scoring::{ScoreRequest, ScoredRun, score_events};
+pub use selection::{ScoreQuery, SelectedScores, select_scores, top_scores};
 pub use store_view::StoreView;
 pub use training::{TrainedRun, train_baselines};
