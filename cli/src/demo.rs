@@ -357,6 +357,36 @@ fn baselines_scores_and_report(
             store_dir.join(baseline::stored::SCORES_FILE).display()
         ),
     )?;
+    let query = engine::ScoreQuery {
+        scores_seq: Some(scored.seq),
+        entity: Some("host-001".to_owned()),
+        anomalies_only: true,
+        furthest_first: true,
+        limit: 3,
+        ..engine::ScoreQuery::default()
+    };
+    let selected = engine::select_scores(store_dir, &query).map_err(failure)?;
+    emit(
+        out,
+        format_args!(
+            "    select: {} anomalies of host-001, the furthest first (driftledger scores --entity host-001 --anomalies --furthest):",
+            selected.matched
+        ),
+    )?;
+    for s in &selected.scores {
+        emit(
+            out,
+            format_args!(
+                "      {} {} {} = {}: score {}",
+                s.timestamp,
+                s.metric,
+                s.context,
+                baseline::explain::show(s.value),
+                s.score
+                    .map_or_else(|| "none (constant baseline)".to_owned(), |z| format!("{z:.2}"))
+            ),
+        )?;
+    }
     if let Some(top) = engine::top_scores(store_dir, Some(scored.seq), 1)
         .map_err(failure)?
         .first()
