@@ -104,7 +104,7 @@ pub fn select_scores(root: &Path, query: &ScoreQuery) -> Result<SelectedScores, 
         if query.furthest_first {
             picked.push(score);
             // Keep memory bounded on large runs: sort and cut now and then.
-            if picked.len() >= 2 * query.limit.max(1024) {
+            if picked.len() >= query.limit.max(1024).saturating_mul(2) {
                 sort_furthest_first(&mut picked);
                 picked.truncate(query.limit);
             }
