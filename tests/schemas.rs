@@ -114,7 +114,23 @@ fn generated_files_fixtures_and_stored_records_validate() {
     }
     assert_eq!(samples, 6, "seed 004's six sample files");
 
+    // Baselines (ready and with insufficient history) and scores (scored
+    // and skipped).
+    for args in [
+        &["baseline", "train", "--min-samples", "2"][..],
+        &["baseline", "train", "--min-samples", "3"],
+        &["score", "--version", "1"],
+        &["score"],
+    ] {
+        let run = tests::run_cli(&store, args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let scores = fs::read_to_string(store.join("scores.jsonl")).unwrap();
+    assert!(scores.contains("\"status\":\"scored\"") && scores.contains("\"skip_reason\":\"insufficient_history\""));
+
     for (file, schema) in [
+        ("baselines.jsonl", "baseline.v1.schema.json"),
+        ("scores.jsonl", "score.v1.schema.json"),
         ("events/metric.jsonl", "metric-event.v1.schema.json"),
         ("events/auth.jsonl", "auth-event.v1.schema.json"),
         ("events/proxy.jsonl", "proxy-event.v1.schema.json"),
