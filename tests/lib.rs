@@ -383,3 +383,17 @@ pub fn benchmark_input(dir: &Path) -> Option<(u64, std::path::PathBuf)> {
     assert!(generated.success());
     Some((events, input))
 }
+
+/// The process's peak resident set size (VmHWM), in KiB: the benchmarks'
+/// memory figure.
+pub fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .unwrap_or(0)
+}

@@ -59,7 +59,7 @@ fn main() {
     let started = Instant::now();
     let scored = engine::score_events(&mut store, &request).expect("score");
     let score_seconds = started.elapsed().as_secs_f64();
-    let peak_kib = peak_rss_kib();
+    let peak_kib = tests::peak_rss_kib();
     assert_eq!(trained.samples, events);
     assert_eq!(scored.tally.total(), events);
     let scores_bytes = std::fs::metadata(store_dir.join("scores.jsonl")).expect("scores").len();
@@ -78,19 +78,6 @@ fn main() {
         parse_seconds / (train_seconds + score_seconds),
         peak_kib as f64 / 1024.0,
     );
-}
-
-/// The process's peak resident set size (VmHWM), in KiB.
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        })
-        .unwrap_or(0)
 }
 
 /// Seconds for a single-threaded pass that only parses each line.

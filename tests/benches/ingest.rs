@@ -40,11 +40,11 @@ fn main() {
     std::fs::remove_dir_all(dir.path().join("warm-up")).expect("remove warm-up store");
 
     let parse_seconds = parse_only(&input, events);
-    let before_kib = peak_rss_kib();
+    let before_kib = tests::peak_rss_kib();
     // Resets the peak (Linux ≥ 4.0), so that what follows is the ingest's own.
     std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
     let ingest_seconds = tests::ingest_metric_file(&dir.path().join("store"), &input, events);
-    let peak_kib = peak_rss_kib();
+    let peak_kib = tests::peak_rss_kib();
     let hashing_seconds = required_hashing(&dir.path().join("store"), &input, events);
 
     println!(
@@ -58,19 +58,6 @@ fn main() {
         before_kib as f64 / 1024.0,
         hashing_seconds / parse_seconds,
     );
-}
-
-/// The process's peak resident set size (VmHWM), in KiB.
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        })
-        .unwrap_or(0)
 }
 
 /// Seconds for a single-threaded pass that only parses each line.

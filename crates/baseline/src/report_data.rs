@@ -6,7 +6,7 @@
 use crate::error::BaselineError;
 use crate::index::BaselineIndex;
 use crate::score::ScoreParams;
-use crate::stored::{BASELINES_FILE, SCORES_FILE, Span, read_baselines, spans};
+use crate::stored::{BASELINES_FILE, SCORES_FILE, Span, for_each_record, read_baselines, spans};
 use model::baseline::{Baseline, ScoredEvent};
 use model::{Action, LedgerEntry};
 use serde_json::Value;
@@ -122,39 +122,16 @@ fn training_runs(training: &[Span], lines: u64) -> String {
 
 fn read_scores(reader: impl BufRead, span: &Span) -> Result<Vec<ScoredEvent>, BaselineError> {
     let mut scores = Vec::with_capacity((span.end_line - span.first_line) as usize);
-    for (index, line) in reader.split(b'\n').enumerate() {
-        let line_number = index as u64 + 1;
-        if line_number < span.first_line {
-            continue;
-        }
-        if line_number >= span.end_line {
-            break;
-        }
-        let line = line.map_err(|source| BaselineError::Io {
-            file: SCORES_FILE.to_owned(),
-            source,
-        })?;
-        let mut value: Value = serde_json::from_slice(&line).map_err(|e| BaselineError::BadRecord {
-            file: SCORES_FILE.to_owned(),
-            line: line_number,
-            reason: e.to_string(),
-        })?;
-        if let Some(members) = value.as_object_mut() {
-            members.remove("hash");
-        }
-        let score = serde_json::from_value(value).map_err(|e| BaselineError::BadRecord {
-            file: SCORES_FILE.to_owned(),
-            line: line_number,
-            reason: e.to_string(),
-        })?;
-        scores.push(score);
-    }
-    if (scores.len() as u64) < span.end_line - span.first_line {
-        return Err(BaselineError::MissingLines {
-            file: SCORES_FILE.to_owned(),
-            expected: span.end_line - 1,
-            found: span.first_line - 1 + scores.len() as u64,
-        });
-    }
+    for_each_record(
+        reader,
+        SCORES_FILE,
+        span.first_line,
+        span.end_line,
+        |_| true,
+        |_, score| {
+            scores.push(score);
+            Ok::<_, BaselineError>(())
+        },
+    )?;
     Ok(scores)
 }

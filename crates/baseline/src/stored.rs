@@ -58,6 +58,62 @@ fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Reads the records on lines `first_line .. end_line` (1-based, end
+/// exclusive) of `file` from `reader` (positioned at line 1), each without
+/// its `hash`, and hands those `wanted` accepts (by their bytes) to `visit`
+/// with their line number. A missing line or one that is not a record of
+/// type `T` is an error naming it.
+pub fn for_each_record<T, E>(
+    reader: impl BufRead,
+    file: &str,
+    first_line: u64,
+    end_line: u64,
+    mut wanted: impl FnMut(&[u8]) -> bool,
+    mut visit: impl FnMut(u64, T) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: serde::de::DeserializeOwned,
+    E: From<BaselineError>,
+{
+    let mut read = 0u64;
+    for (index, line) in reader.split(b'\n').enumerate() {
+        let number = index as u64 + 1;
+        if number >= end_line {
+            break;
+        }
+        read = number;
+        if number < first_line {
+            continue;
+        }
+        let line = line.map_err(|source| BaselineError::Io {
+            file: file.to_owned(),
+            source,
+        })?;
+        if !wanted(&line) {
+            continue;
+        }
+        let bad = |reason: String| BaselineError::BadRecord {
+            file: file.to_owned(),
+            line: number,
+            reason,
+        };
+        let mut value: serde_json::Value = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
+        if let Some(members) = value.as_object_mut() {
+            members.remove("hash");
+        }
+        visit(number, serde_json::from_value(value).map_err(|e| bad(e.to_string()))?)?;
+    }
+    if read + 1 < end_line {
+        return Err(BaselineError::MissingLines {
+            file: file.to_owned(),
+            expected: end_line - 1,
+            found: read,
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// Reads the first `lines` baselines of `reader` (`baselines.jsonl`), each
 /// with the time of the training entry whose span holds it (`spans` from
 /// [`spans`] over BASELINE_TRAINED).
@@ -68,38 +124,65 @@ pub fn read_baselines(
 ) -> Result<Vec<TrainedBaseline>, BaselineError> {
     let mut out = Vec::with_capacity(lines as usize);
     let mut span = 0;
-    for (index, line) in reader.split(b'\n').take(lines as usize).enumerate() {
-        let line_number = index as u64 + 1;
-        let line = line.map_err(|source| BaselineError::Io {
-            file: BASELINES_FILE.to_owned(),
-            source,
-        })?;
-        let bad = |reason: String| BaselineError::BadRecord {
-            file: BASELINES_FILE.to_owned(),
-            line: line_number,
-            reason,
-        };
-        let mut value: serde_json::Value = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
-        if let Some(members) = value.as_object_mut() {
-            members.remove("hash");
-        }
-        let baseline: Baseline = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
-        while span < training.len() && training[span].end_line <= line_number {
-            span += 1;
-        }
-        let trained_at = training
-            .get(span)
-            .filter(|s| s.first_line <= line_number)
-            .map(|s| s.time.clone())
-            .unwrap_or_default();
-        out.push(TrainedBaseline { baseline, trained_at });
-    }
-    if (out.len() as u64) < lines {
-        return Err(BaselineError::MissingLines {
-            file: BASELINES_FILE.to_owned(),
-            expected: lines,
-            found: out.len() as u64,
-        });
-    }
+    for_each_record(
+        reader,
+        BASELINES_FILE,
+        1,
+        lines + 1,
+        |_| true,
+        |number, baseline: Baseline| {
+            while span < training.len() && training[span].end_line <= number {
+                span += 1;
+            }
+            let trained_at = training
+                .get(span)
+                .filter(|s| s.first_line <= number)
+                .map(|s| s.time.clone())
+                .unwrap_or_default();
+            out.push(TrainedBaseline { baseline, trained_at });
+            Ok::<_, BaselineError>(())
+        },
+    )?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Numbered {
+        n: u64,
+    }
+
+    fn read(text: &str, first: u64, end: u64) -> Result<Vec<(u64, u64)>, BaselineError> {
+        let mut seen = Vec::new();
+        for_each_record(
+            text.as_bytes(),
+            "f.jsonl",
+            first,
+            end,
+            |line| !line.contains(&b'7'),
+            |number, r: Numbered| {
+                seen.push((number, r.n));
+                Ok::<_, BaselineError>(())
+            },
+        )?;
+        Ok(seen)
+    }
+
+    #[test]
+    fn records_of_a_span_without_their_hash() {
+        let text: String = (1..=9).map(|n| format!("{{\"hash\":\"h\",\"n\":{n}}}\n")).collect();
+        assert_eq!(read(&text, 5, 9).unwrap(), vec![(5, 5), (6, 6), (8, 8)]);
+        assert_eq!(read(&text, 1, 1).unwrap(), vec![]);
+        match read(&text, 8, 12) {
+            Err(BaselineError::MissingLines { expected, found, .. }) => assert_eq!((expected, found), (11, 9)),
+            other => panic!("{other:?}"),
+        }
+        match read("{\"n\":1}\n{\"n\":\"two\"}\n", 1, 3) {
+            Err(BaselineError::BadRecord { line, file, .. }) => assert_eq!((line, file.as_str()), (2, "f.jsonl")),
+            other => panic!("{other:?}"),
+        }
+    }
 }

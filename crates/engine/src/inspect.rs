@@ -7,12 +7,11 @@ use baseline::compare::{Comparison, compare};
 use baseline::events::{LineRange, for_each_block};
 use baseline::explain::{Derivation, FeedingBatch};
 use baseline::index::parse_context;
-use baseline::stored::{BASELINES_FILE, METRIC_EVENTS_FILE, SCORES_FILE, Span, read_baselines, spans};
+use baseline::stored::{BASELINES_FILE, METRIC_EVENTS_FILE, SCORES_FILE, Span, for_each_record, read_baselines, spans};
 use baseline::{TimeWindow, TrainParams};
 use model::Action;
 use model::baseline::{Baseline, ScoredEvent};
 use serde_json::Value;
-use std::io::BufRead;
 use std::path::Path;
 
 /// A stored baseline and the run that trained it.
@@ -186,28 +185,21 @@ pub fn explain_event(root: &Path, event_id: &str) -> Result<Derivation, EngineEr
 fn newest_score(view: &StoreView, event_id: &str) -> Result<Option<(u64, ScoredEvent)>, EngineError> {
     let needle = format!("\"event_id\":{}", Value::from(event_id));
     let mut found = None;
-    let lines = view.accounted_lines(SCORES_FILE) as usize;
-    for (index, line) in view.open(SCORES_FILE)?.lines().take(lines).enumerate() {
-        let line = line.map_err(|source| EngineError::Io {
-            path: view.root().join(SCORES_FILE),
-            source,
-        })?;
-        if !line.contains(&needle) {
-            continue;
-        }
-        let mut value: Value = serde_json::from_str(&line).map_err(|e| EngineError::BadEntry {
-            line: index as u64 + 1,
-            reason: format!("{SCORES_FILE}: {e}"),
-        })?;
-        if let Some(members) = value.as_object_mut() {
-            members.remove("hash");
-        }
-        let score: ScoredEvent = serde_json::from_value(value).map_err(|e| EngineError::BadEntry {
-            line: index as u64 + 1,
-            reason: format!("{SCORES_FILE}: {e}"),
-        })?;
-        found = Some((index as u64 + 1, score));
-    }
+    let lines = view.accounted_lines(SCORES_FILE);
+    let mentions = |line: &[u8]| line.windows(needle.len()).any(|w| w == needle.as_bytes());
+    for_each_record(
+        view.open(SCORES_FILE)?,
+        SCORES_FILE,
+        1,
+        lines + 1,
+        mentions,
+        |number, score: ScoredEvent| {
+            if score.event_id == event_id {
+                found = Some((number, score));
+            }
+            Ok::<_, EngineError>(())
+        },
+    )?;
     Ok(found)
 }
 

@@ -6,12 +6,10 @@ use crate::error::EngineError;
 use crate::store_view::StoreView;
 use baseline::TimeWindow;
 use baseline::report_data::ReportDataError;
-use baseline::stored::{SCORES_FILE, Span, spans};
+use baseline::stored::{SCORES_FILE, Span, for_each_record, spans};
 use model::Action;
 use model::baseline::ScoredEvent;
-use serde_json::Value;
 use std::cmp::{Ordering, Reverse};
-use std::io::BufRead;
 use std::path::Path;
 
 /// Which stored scores to pick; every field narrows.
@@ -75,43 +73,31 @@ pub fn select_scores(root: &Path, query: &ScoreQuery) -> Result<SelectedScores, 
     .ok_or(ReportDataError::NoScoringRun(query.scores_seq))?;
     let mut matched = 0u64;
     let mut picked: Vec<ScoredEvent> = Vec::new();
-    let path = view.root().join(SCORES_FILE);
-    let bad = |line: u64, reason: String| EngineError::BadEntry {
-        line,
-        reason: format!("{SCORES_FILE}:{line}: {reason}"),
-    };
-    for (index, line) in view.open(SCORES_FILE)?.split(b'\n').enumerate() {
-        let number = index as u64 + 1;
-        if number < span.first_line {
-            continue;
-        }
-        if number >= span.end_line {
-            break;
-        }
-        let line = line.map_err(|source| EngineError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let mut value: Value = serde_json::from_slice(&line).map_err(|e| bad(number, e.to_string()))?;
-        if let Some(members) = value.as_object_mut() {
-            members.remove("hash");
-        }
-        let score: ScoredEvent = serde_json::from_value(value).map_err(|e| bad(number, e.to_string()))?;
-        if !query.matches(&score) {
-            continue;
-        }
-        matched += 1;
-        if query.furthest_first {
-            picked.push(score);
-            // Keep memory bounded on large runs: sort and cut now and then.
-            if picked.len() >= query.limit.max(1024).saturating_mul(2) {
-                sort_furthest_first(&mut picked);
-                picked.truncate(query.limit);
+    let scores = view.open(SCORES_FILE)?;
+    for_each_record(
+        scores,
+        SCORES_FILE,
+        span.first_line,
+        span.end_line,
+        |_| true,
+        |_, score: ScoredEvent| {
+            if !query.matches(&score) {
+                return Ok::<_, EngineError>(());
             }
-        } else if picked.len() < query.limit {
-            picked.push(score);
-        }
-    }
+            matched += 1;
+            if query.furthest_first {
+                picked.push(score);
+                // Keep memory bounded on large runs: sort and cut now and then.
+                if picked.len() >= query.limit.max(1024).saturating_mul(2) {
+                    sort_furthest_first(&mut picked);
+                    picked.truncate(query.limit);
+                }
+            } else if picked.len() < query.limit {
+                picked.push(score);
+            }
+            Ok(())
+        },
+    )?;
     if query.furthest_first {
         sort_furthest_first(&mut picked);
         picked.truncate(query.limit);
