@@ -12,20 +12,28 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("synth", &["model"]),
     ("baseline", &["model", "tlog"]),
     ("report", &["model"]),
-    ("engine", &["model", "tlog", "ledger", "store", "baseline", "report"]),
+    ("drift", &["model", "tlog"]),
+    (
+        "engine",
+        &["model", "tlog", "ledger", "store", "baseline", "report", "drift"],
+    ),
     ("ledger", &["model", "tlog"]),
     ("store", &["model", "tlog", "ledger", "ingest"]),
-    ("replay", &["model", "tlog", "ledger", "ingest", "baseline", "report"]),
+    (
+        "replay",
+        &["model", "tlog", "ledger", "ingest", "baseline", "report", "drift"],
+    ),
     (
         "cli",
         &[
-            "model", "tlog", "ledger", "store", "ingest", "synth", "replay", "baseline", "report", "engine",
+            "model", "tlog", "ledger", "store", "ingest", "synth", "replay", "baseline", "report", "drift", "engine",
         ],
     ),
     (
         "tests",
         &[
-            "model", "tlog", "ledger", "store", "ingest", "synth", "replay", "baseline", "report", "engine", "cli",
+            "model", "tlog", "ledger", "store", "ingest", "synth", "replay", "baseline", "report", "drift", "engine",
+            "cli",
         ],
     ),
 ];
@@ -75,7 +83,7 @@ fn computation_crates_depend_on_no_io_or_clock_crates() {
     let manifest = |name: &str| {
         std::fs::read_to_string(format!("{}/../crates/{name}/Cargo.toml", env!("CARGO_MANIFEST_DIR"))).unwrap()
     };
-    for name in ["model", "tlog", "ingest", "synth", "baseline", "report"] {
+    for name in ["model", "tlog", "ingest", "synth", "baseline", "report", "drift"] {
         let text = manifest(name);
         let dependencies = text
             .split("[dependencies]")

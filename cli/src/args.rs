@@ -90,6 +90,16 @@ pub enum Command {
     /// with their explanations, baselines with insufficient history; one REPORT_BUILT entry
     /// records the SHA-256 of every file, which verify rebuilds.
     Report(ReportArgs),
+    /// Behavioural drift (seed 003): per-identity profiles and typed deltas (NEW_EVENT_TYPE,
+    /// NEW_HOST, NEW_TIME_BUCKET, NEW_PRIVILEGE, FREQUENCY_SHIFT) stated as facts, with the
+    /// events that evidence them; summaries and exports.
+    ///
+    /// Thresholds come from the flag, else UBA_DRIFT_FREQUENCY_THRESHOLD /
+    /// UBA_DRIFT_OBSERVATION_WINDOW_DAYS, else 0.0 / 7; the values in effect are recorded in every
+    /// delta and ledger entry, so verify never reads the environment. Windows include their start
+    /// and exclude their end.
+    #[command(subcommand)]
+    Drift(DriftCommand),
     /// Inspect, checkpoint, prove and verify the ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -389,6 +399,71 @@ pub struct ReportArgs {
     /// The report's title.
     #[arg(long, default_value = "driftledger baseline report")]
     pub title: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DriftCommand {
+    /// Compute deltas: for one identity against one stored profile (--identity, --baseline), or
+    /// for every registered identity against its profile of a baseline window (--all-identities,
+    /// --baseline-start, --baseline-end), building the profiles needed (PROFILE_BUILT) or reusing
+    /// identical ones; one UBA_DELTA_COMPUTED entry.
+    Compute(DriftComputeArgs),
+    /// Summarize a computation's deltas per identity (counts by type, delta hashes): one
+    /// UBA_DELTA_SUMMARY_BUILT entry.
+    Summary(DriftSelectArgs),
+    /// Export a computation's deltas as JSON Lines (each line a stored delta record, valid against
+    /// schema/behavior-delta.schema.json): one UBA_DELTA_EXPORTED entry with the file's SHA-256.
+    Export {
+        #[command(flatten)]
+        select: DriftSelectArgs,
+        /// Where to write the deltas.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["identity", "all_identities"])))]
+pub struct DriftComputeArgs {
+    /// One identity (its UUID); needs --baseline.
+    #[arg(long, requires = "baseline")]
+    pub identity: Option<String>,
+    /// The profile (baseline id) to compare the identity against.
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Every registered identity; needs --baseline-start and --baseline-end.
+    #[arg(long, requires_all = ["baseline_start", "baseline_end"], conflicts_with = "baseline")]
+    pub all_identities: bool,
+    /// Start of the baseline window (RFC 3339 or YYYY-MM-DD, UTC; inclusive).
+    #[arg(long, value_name = "TIME")]
+    pub baseline_start: Option<String>,
+    /// End of the baseline window (exclusive).
+    #[arg(long, value_name = "TIME")]
+    pub baseline_end: Option<String>,
+    /// Start of the observation window (inclusive).
+    #[arg(long, value_name = "TIME")]
+    pub window_start: String,
+    /// End of the observation window (exclusive; default: start + the window days).
+    #[arg(long, value_name = "TIME")]
+    pub window_end: Option<String>,
+    /// Observation window length in days when --window-end is absent (else
+    /// UBA_DRIFT_OBSERVATION_WINDOW_DAYS, else 7).
+    #[arg(long, value_name = "DAYS")]
+    pub window_days: Option<String>,
+    /// A frequency shift is stated when |observed - scaled baseline count| exceeds this (else
+    /// UBA_DRIFT_FREQUENCY_THRESHOLD, else 0.0).
+    #[arg(long, value_name = "COUNT")]
+    pub frequency_threshold: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftSelectArgs {
+    /// The UBA_DELTA_COMPUTED entry (its seq; default: the newest).
+    #[arg(long, value_name = "SEQ")]
+    pub computation: Option<u64>,
+    /// Only this identity.
+    #[arg(long)]
+    pub identity: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

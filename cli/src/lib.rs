@@ -19,6 +19,7 @@
 mod args;
 mod baseline_cmd;
 mod demo;
+mod drift_cmd;
 mod generate_cmd;
 mod ingest_cmd;
 mod keys_cmd;
@@ -130,6 +131,7 @@ fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         Command::Scores(args) => baseline_cmd::scores(store, args, cli.json, out),
         Command::Explain { event_id } => baseline_cmd::explain(store, event_id, cli.json, out),
         Command::Report(args) => baseline_cmd::report(store, args, cli.json, out),
+        Command::Drift(command) => drift_cmd::run(store, command, cli.json, out),
         Command::Ledger(command) => ledger_cmd::run(store, command, cli.json, out, err),
         Command::Verify(args) => verify_cmd::run(store, args, cli.json, out),
         Command::Demo => demo::run(store, out),

@@ -27,6 +27,12 @@ pub enum EngineError {
     /// No scoring run to report on.
     #[error("{0}: score some events first (driftledger score), or name a SCORES_COMPUTED seq")]
     NoScores(#[from] baseline::report_data::ReportDataError),
+    /// No drift computation to summarize or export.
+    #[error("no UBA_DELTA_COMPUTED entry{}: compute deltas first (driftledger drift compute)", .0.map(|seq| format!(" at seq {seq}")).unwrap_or_default())]
+    NoDeltas(Option<u64>),
+    /// Drift could not be computed.
+    #[error(transparent)]
+    Drift(#[from] drift::DriftError),
     /// A stored file could not be read or a report file not written.
     #[error("{path}: {source}")]
     Io {

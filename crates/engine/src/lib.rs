@@ -20,6 +20,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod drifting;
 mod error;
 mod inspect;
 mod reporting;
@@ -28,6 +29,10 @@ mod selection;
 mod store_view;
 mod training;
 
+pub use drifting::{
+    DriftApi, DriftComputed, DriftExported, DriftRequest, DriftScope, DriftSummarized, compute_drift, export_drift,
+    summarize_drift,
+};
 pub use error::EngineError;
 pub use inspect::{BaselineQuery, StoredBaseline, compare_baselines, explain_event, find_baseline, list_baselines};
 pub use reporting::{

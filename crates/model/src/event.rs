@@ -58,6 +58,30 @@ pub struct StoredMetricEvent<'a> {
     pub value: f64,
 }
 
+/// A stored behaviour event read without copying its strings: what
+/// profiles and drift need of a line of `events/behavior.jsonl`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StoredBehaviorEvent<'a> {
+    /// The event's own UUID.
+    #[serde(borrow)]
+    pub event_id: std::borrow::Cow<'a, str>,
+    /// The acting identity's UUID.
+    #[serde(borrow)]
+    pub identity_id: std::borrow::Cow<'a, str>,
+    /// When it happened, RFC 3339 UTC with milliseconds.
+    #[serde(borrow)]
+    pub timestamp: std::borrow::Cow<'a, str>,
+    /// What kind of action it was.
+    #[serde(borrow)]
+    pub event_type: std::borrow::Cow<'a, str>,
+    /// The host, if recorded.
+    #[serde(default, borrow)]
+    pub host: Option<std::borrow::Cow<'a, str>>,
+    /// The privilege, if recorded.
+    #[serde(default, borrow)]
+    pub privilege: Option<std::borrow::Cow<'a, str>>,
+}
+
 /// One authentication or API request (format `auth`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

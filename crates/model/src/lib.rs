@@ -10,8 +10,8 @@
 //! - [`time`]: RFC 3339 UTC timestamps as they appear on the wire;
 //! - [`entry`]: [`LedgerEntry`], one signed line of the audit ledger, and the
 //!   [`Action`]s it can record;
-//! - [`event`], [`baseline`]: the stored records (events, identities,
-//!   baselines, scores), each with its frozen JSON Schema ([`schema`]).
+//! - [`event`], [`baseline`], [`drift`]: the stored records (events,
+//!   identities, baselines, scores, profiles, deltas, summaries), each with its frozen JSON Schema ([`schema`]).
 //!
 //! It deliberately does no I/O, reads no clock and draws no randomness: times,
 //! keys and seeds are parameters, so every function here is a pure function of
@@ -30,6 +30,7 @@ pub mod baseline;
 pub mod canonical;
 pub mod claims;
 pub mod digest;
+pub mod drift;
 pub mod entry;
 pub mod event;
 pub mod id;

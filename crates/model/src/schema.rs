@@ -12,6 +12,7 @@
 //! `hash`.
 
 use crate::baseline::{Baseline, ScoredEvent};
+use crate::drift::{BehaviorProfile, DeltaSummary, DriftDelta};
 use crate::event::{AuthEvent, BehaviorEvent, Identity, MetricEvent, ProxyEvent};
 use schemars::{JsonSchema, Schema};
 use serde_json::{Value, json};
@@ -44,6 +45,12 @@ pub fn frozen_schemas() -> Vec<(&'static str, Schema)> {
         ("identity.v1.schema.json", stored::<Identity>("identities.jsonl")),
         ("baseline.v1.schema.json", stored::<Baseline>("baselines.jsonl")),
         ("score.v1.schema.json", stored::<ScoredEvent>("scores.jsonl")),
+        (
+            "behavior-profile.v1.schema.json",
+            stored::<BehaviorProfile>("profiles.jsonl"),
+        ),
+        ("behavior-delta.schema.json", stored::<DriftDelta>("deltas.jsonl")),
+        ("delta-summary.schema.json", stored::<DeltaSummary>("summaries.jsonl")),
     ]
 }
 

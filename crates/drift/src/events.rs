@@ -1,0 +1,109 @@
+//! Reading stored behaviour events (`events/behavior.jsonl`): a range of
+//! lines, parsed on every core a block at a time, handed on in file order.
+
+use crate::error::DriftError;
+use model::event::StoredBehaviorEvent;
+use rayon::prelude::*;
+use std::io::BufRead;
+
+/// The behaviour events file, relative to the store.
+pub const BEHAVIOR_EVENTS_FILE: &str = "events/behavior.jsonl";
+
+/// Bytes read and parsed at a time.
+const BLOCK_BYTES: usize = 4 << 20;
+/// Lines parsed by one task.
+const LINES_PER_TASK: usize = 4096;
+
+/// Reads the first `lines` lines of the behaviour events file from
+/// `reader` and calls `visit` with each block of parsed events, in file
+/// order.
+pub fn for_each_block<E>(
+    reader: impl BufRead,
+    lines: u64,
+    mut visit: impl FnMut(&[StoredBehaviorEvent<'_>]) -> Result<(), E>,
+) -> Result<(), E>
+where
+    E: From<DriftError>,
+{
+    let mut reader = reader;
+    let mut read = 0u64;
+    let mut buffer: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
+    while read < lines {
+        buffer.clear();
+        let block_first = read + 1;
+        while buffer.len() < BLOCK_BYTES && read < lines {
+            let got = reader.read_until(b'\n', &mut buffer).map_err(|source| DriftError::Io {
+                file: BEHAVIOR_EVENTS_FILE.to_owned(),
+                source,
+            })?;
+            if got == 0 || buffer.last() != Some(&b'\n') {
+                return Err(DriftError::MissingLines {
+                    file: BEHAVIOR_EVENTS_FILE.to_owned(),
+                    expected: lines,
+                    found: read,
+                }
+                .into());
+            }
+            read += 1;
+        }
+        let line_slices: Vec<&[u8]> = buffer[..buffer.len() - 1].split(|b| *b == b'\n').collect();
+        let parsed: Vec<Vec<StoredBehaviorEvent<'_>>> = line_slices
+            .par_chunks(LINES_PER_TASK)
+            .enumerate()
+            .map(|(task, chunk)| {
+                chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(i, line)| {
+                        serde_json::from_slice::<StoredBehaviorEvent<'_>>(line).map_err(|e| DriftError::BadRecord {
+                            file: BEHAVIOR_EVENTS_FILE.to_owned(),
+                            line: block_first + (task * LINES_PER_TASK + i) as u64,
+                            what: "behaviour event",
+                            reason: e.to_string(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .collect::<Result<_, _>>()?;
+        let events: Vec<StoredBehaviorEvent<'_>> = parsed.into_iter().flatten().collect();
+        visit(&events)?;
+    }
+    Ok(())
+}
+
+/// Reads the records on lines `1 ..= lines` of `file` (JSON objects with a
+/// `hash`), each as `T` (read without its `hash`) with its `hash`.
+pub fn read_records<T: serde::de::DeserializeOwned>(
+    reader: impl BufRead,
+    file: &str,
+    what: &'static str,
+    lines: u64,
+) -> Result<Vec<(T, String)>, DriftError> {
+    let mut out = Vec::with_capacity(lines as usize);
+    for (index, line) in reader.split(b'\n').take(lines as usize).enumerate() {
+        let line = line.map_err(|source| DriftError::Io {
+            file: file.to_owned(),
+            source,
+        })?;
+        let bad = |reason: String| DriftError::BadRecord {
+            file: file.to_owned(),
+            line: index as u64 + 1,
+            what,
+            reason,
+        };
+        let mut value: serde_json::Value = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
+        let hash = match value.as_object_mut().and_then(|members| members.remove("hash")) {
+            Some(serde_json::Value::String(hash)) => hash,
+            _ => return Err(bad("no `hash`".into())),
+        };
+        out.push((serde_json::from_value(value).map_err(|e| bad(e.to_string()))?, hash));
+    }
+    if (out.len() as u64) < lines {
+        return Err(DriftError::MissingLines {
+            file: file.to_owned(),
+            expected: lines,
+            found: out.len() as u64,
+        });
+    }
+    Ok(out)
+}
