@@ -298,7 +298,6 @@ impl DriftApi {
         Ok(all
             .into_iter()
             .map(|(s, _)| s)
-            .filter(|s| s.identity_id == identity_id && s.baseline_hash == baseline_hash && s.window == window.window)
-            .next_back())
+            .rfind(|s| s.identity_id == identity_id && s.baseline_hash == baseline_hash && s.window == window.window))
     }
 }

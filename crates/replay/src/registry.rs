@@ -43,7 +43,8 @@ impl Registry {
     /// Every replayer driftledger has.
     pub fn standard() -> Self {
         use crate::replayers::{
-            IngestReplayer, LedgerOnly, RecordsRecoveredReplayer, ReportReplayer, ScoringReplayer, TrainingReplayer,
+            DeltaReplayer, ExportReplayer, IngestReplayer, LedgerOnly, ProfileReplayer, RecordsRecoveredReplayer,
+            ReportReplayer, ScoringReplayer, SummaryReplayer, TrainingReplayer,
         };
         let mut registry = Registry::empty();
         for action in [
@@ -63,6 +64,10 @@ impl Registry {
         registry.register(Action::BaselineTrained, Box::new(TrainingReplayer));
         registry.register(Action::ScoresComputed, Box::new(ScoringReplayer));
         registry.register(Action::ReportBuilt, Box::new(ReportReplayer));
+        registry.register(Action::ProfileBuilt, Box::new(ProfileReplayer));
+        registry.register(Action::UbaDeltaComputed, Box::new(DeltaReplayer));
+        registry.register(Action::UbaDeltaSummaryBuilt, Box::new(SummaryReplayer));
+        registry.register(Action::UbaDeltaExported, Box::new(ExportReplayer));
         registry
     }
 
@@ -149,7 +154,16 @@ impl<'r> ReplayContext<'r> {
     /// Compares a field of the entry (`outputs.events`, …) with the value
     /// replay rebuilt for it.
     pub fn check_field(&mut self, field: &str, recorded: Option<&Value>, rebuilt: &Value) {
-        if recorded == Some(rebuilt) {
+        // Compared as the canonical bytes they are signed as: 7 read back
+        // from the ledger is the 7.0 replay computes.
+        let canonical = |value: &Value| model::canonical::canonicalize_value(value).ok();
+        let same = match recorded {
+            Some(recorded) => {
+                recorded == rebuilt || (canonical(recorded).is_some() && canonical(recorded) == canonical(rebuilt))
+            }
+            None => false,
+        };
+        if same {
             return;
         }
         let stored = recorded.map_or_else(|| "(absent)".to_owned(), Value::to_string);

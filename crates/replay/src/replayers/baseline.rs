@@ -6,19 +6,15 @@
 //! one, and the entry's `params`, `inputs` and `outputs` with the rebuilt
 //! ones.
 
+use super::rerun::{Before, cannot_replay, check_section, open};
 use crate::error::ReplayError;
-use crate::finding::FindingKind;
 use crate::registry::{ReplayContext, Replayer};
 use baseline::run::{EventSelection, RunInputs, score_run, train_run};
 use baseline::score::BufferPool;
 use baseline::stored::{BASELINES_FILE, METRIC_EVENTS_FILE, SCORES_FILE};
 use baseline::{BaselineError, ScoreParams, TrainParams};
-use model::LedgerEntry;
-use model::claims::record_claims;
-use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use serde_json::{Value, json};
+use std::io::BufRead;
 use std::path::Path;
 
 /// Replays a training run.
@@ -33,44 +29,6 @@ pub struct ScoringReplayer;
 #[derive(Debug, Clone, Copy)]
 pub struct ReportReplayer;
 
-/// The entries before the one replayed, and the record lines they account
-/// for: what the action saw when it ran.
-struct Before {
-    entries: Vec<LedgerEntry>,
-    accounted: BTreeMap<String, u64>,
-}
-
-impl Before {
-    fn read(root: &Path, seq: u64) -> Result<Before, ReplayError> {
-        let mut entries = Vec::new();
-        let mut accounted: BTreeMap<String, u64> = BTreeMap::new();
-        // Lines that do not parse are findings of the ledger checks; here
-        // they account for nothing.
-        for read in ledger::reader::read_lines(root, |index| index < seq)? {
-            let Ok(entry) = read.entry else { continue };
-            for claim in record_claims(&entry).unwrap_or_default() {
-                let end = accounted.entry(claim.file.clone()).or_default();
-                *end = (*end).max(claim.end_line() - 1);
-            }
-            entries.push(entry);
-        }
-        Ok(Before { entries, accounted })
-    }
-
-    fn lines(&self, file: &str) -> u64 {
-        self.accounted.get(file).copied().unwrap_or(0)
-    }
-}
-
-fn open(root: &Path, file: &str) -> Result<Box<dyn BufRead>, ReplayError> {
-    let path = root.join(file);
-    match File::open(&path) {
-        Ok(handle) => Ok(Box::new(BufReader::with_capacity(1 << 20, handle))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Box::new(std::io::empty())),
-        Err(source) => Err(ReplayError::Io { path, source }),
-    }
-}
-
 /// A run's inputs read from the store's files.
 type StoreInputs<'e> = RunInputs<'e, Box<dyn BufRead>, Box<dyn BufRead>>;
 
@@ -82,28 +40,6 @@ fn run_inputs<'e>(root: &Path, before: &'e Before) -> Result<StoreInputs<'e>, Re
         baselines: open(root, BASELINES_FILE)?,
         baseline_lines: before.lines(BASELINES_FILE),
     })
-}
-
-/// Reports that the entry cannot be replayed, and checks its records
-/// against their own hashes instead.
-fn cannot_replay(context: &mut ReplayContext<'_>, problem: impl std::fmt::Display) -> Result<(), ReplayError> {
-    context.entry_problem(FindingKind::ReplayMismatch, format!("cannot replay: {problem}"));
-    context.check_remaining_without_replay()
-}
-
-/// Compares each member of a section the run rebuilt with the entry's.
-fn check_section(context: &mut ReplayContext<'_>, name: &str, recorded: &Map<String, Value>, rebuilt: &Value) {
-    let Value::Object(rebuilt) = rebuilt else { return };
-    for (key, value) in rebuilt {
-        context.check_field(&format!("{name}.{key}"), recorded.get(key), value);
-    }
-    for key in recorded.keys() {
-        // `outputs.records` is the writer's, checked against the rebuilt records.
-        let writers_own = name == "outputs" && key == "records";
-        if !(rebuilt.contains_key(key) || writers_own) {
-            context.check_field(&format!("{name}.{key}"), recorded.get(key), &Value::Null);
-        }
-    }
 }
 
 impl Replayer for TrainingReplayer {

@@ -1,10 +1,13 @@
 //! One replayer per action kind (see [`crate::Registry::standard`]).
 
 mod baseline;
+mod drift;
 mod ingest;
 mod ledger_only;
+mod rerun;
 
 pub use baseline::{ReportReplayer, ScoringReplayer, TrainingReplayer};
+pub use drift::{DeltaReplayer, ExportReplayer, ProfileReplayer, SummaryReplayer};
 pub use ingest::IngestReplayer;
 pub use ledger_only::{LedgerOnly, RecordsRecoveredReplayer};
 
