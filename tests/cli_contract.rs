@@ -200,9 +200,9 @@ fn demo_runs_end_to_end_and_twice() {
     let store = dir.path().join("demo");
     let first = ok(&store, &["demo"]);
     // genesis, 6 ingests, a training run, a scoring run, a report, two
-    // more training runs, 1 + 25 notes, a checkpoint, a rotation (2), a
-    // note, a checkpoint
-    assert!(first.contains("VERIFIED: 43 entries"), "{first}");
+    // more training runs, profiles, deltas, a summary, an export, 1 + 25
+    // notes, a checkpoint, a rotation (2), a note, a checkpoint
+    assert!(first.contains("VERIFIED: 47 entries"), "{first}");
     for line in [
         "metric.jsonl.gz: 33600 records (seq 1)",
         "behavior.identities.jsonl: 50 records (seq 4)",
@@ -212,7 +212,11 @@ fn demo_runs_end_to_end_and_twice() {
         "insufficient history 4) (SCORES_COMPUTED at seq 8)",
         "3d. report (REPORT_BUILT at seq 9",
         "3e. baseline compare host-001 cpu_pct (context all): week 1 (v1, seq 10) vs week 2 (v2, seq 11)",
-        "checked offline: entry 12",
+        "profiles: 50 new (PROFILE_BUILT at seq 12), 0 reused; 10 deltas for 50 identities (UBA_DELTA_COMPUTED at seq 13)",
+        "3g. drift summary: 50 summaries, 10 with deltas (UBA_DELTA_SUMMARY_BUILT at seq 14)",
+        "3h. drift export: 10 deltas",
+        "checked offline: entry 16",
+        "replay UBA_DELTA_COMPUTED     1 replayed",
         "replay BASELINE_TRAINED       3 replayed",
         "replay SCORES_COMPUTED        1 replayed",
         "replay REPORT_BUILT           1 replayed",
@@ -229,6 +233,7 @@ fn demo_runs_end_to_end_and_twice() {
         "report.md",
         "report-score-distribution.svg",
         "report-anomalies-by-hour.svg",
+        "deltas.jsonl",
     ] {
         assert!(data.join(file).exists(), "{file}");
     }
@@ -243,6 +248,8 @@ fn demo_runs_end_to_end_and_twice() {
     assert!(second.contains("the store exists"), "{second}");
     assert_eq!(second.matches("were ingested before").count(), 6, "{second}");
     // Baselines are retrained as new versions, never overwritten.
-    assert!(second.contains("(v3, seq 46) vs week 2 (v4, seq 47)"), "{second}");
-    assert!(second.contains("VERIFIED: 79 entries"), "{second}");
+    assert!(second.contains("(v3, seq 50) vs week 2 (v4, seq 51)"), "{second}");
+    // Profiles of identical content are reused, not appended again.
+    assert!(second.contains("profiles: 0 new, 50 reused"), "{second}");
+    assert!(second.contains("VERIFIED: 86 entries"), "{second}");
 }

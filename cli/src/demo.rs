@@ -30,6 +30,7 @@ pub(crate) fn run(store: &Path, out: &mut dyn Write) -> Outcome {
     };
     let data = generate_and_ingest(&mut opened, store, out)?;
     baselines_scores_and_report(&mut opened, store, &data, out)?;
+    behaviour_drift(&mut opened, &data, out)?;
     let ledger = opened.ledger();
     let paths = ledger.paths().clone();
     let genesis_key = first_key_name(store)?;
@@ -462,4 +463,99 @@ fn baselines_scores_and_report(
         )?;
     }
     Ok(())
+}
+
+/// Seed 003 end to end: a profile of every identity over the generated
+/// baseline window, the deltas of the observation window against them
+/// (the planted changes, and nothing else), a summary and an export.
+fn behaviour_drift(store: &mut Store, data: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    use crate::baseline_cmd::failure;
+    let config = synth::behavior::BehaviorConfig::default();
+    let day = chrono::Duration::days(1);
+    let baseline_end = config.start + day * config.baseline_days as i32;
+    let window_end = baseline_end + day * config.window_days as i32;
+    let span = |what, start: chrono::DateTime<chrono::Utc>, end: chrono::DateTime<chrono::Utc>| {
+        drift::window::Span::parse(what, &start.to_rfc3339(), &end.to_rfc3339())
+            .map_err(|e| Failure::problem(anyhow::anyhow!(e)))
+    };
+    let baseline = span("baseline window", config.start, baseline_end)?;
+    let request = engine::DriftRequest {
+        scope: engine::DriftScope::AllIdentities {
+            baseline: baseline.clone(),
+        },
+        window: span("observation window", baseline_end, window_end)?,
+        thresholds: drift::thresholds::resolve(&drift::thresholds::ThresholdTexts::default())
+            .map_err(|e| Failure::problem(anyhow::anyhow!(e)))?,
+    };
+    let computed = engine::compute_drift(store, &request).map_err(failure)?;
+    emit(
+        out,
+        format_args!(
+            "3f. drift compute --all-identities (baseline [{}, {}), window [{}, {}), frequency threshold 0, per window length):",
+            baseline.window.start, baseline.window.end, request.window.window.start, request.window.window.end
+        ),
+    )?;
+    emit(
+        out,
+        format_args!(
+            "    profiles: {} new{}, {} reused; {} deltas for {} identities (UBA_DELTA_COMPUTED at seq {}), facts only:",
+            computed.profiles.0,
+            computed
+                .profile_seq
+                .map(|seq| format!(" (PROFILE_BUILT at seq {seq})"))
+                .unwrap_or_default(),
+            computed.profiles.1,
+            computed.deltas.len(),
+            computed.identities,
+            computed.seq
+        ),
+    )?;
+    for delta in &computed.deltas {
+        emit(
+            out,
+            format_args!(
+                "      {} {:<16} {:<16} baseline {} observed {} magnitude {} ({} evidence events)",
+                delta.identity_id,
+                delta.delta_type.as_str(),
+                delta.value,
+                delta.baseline_value,
+                delta.observed_value,
+                delta.magnitude,
+                delta.event_ids.len()
+            ),
+        )?;
+    }
+    emit(
+        out,
+        format_args!(
+            "    planted changes to compare with: {}",
+            data.join("behavior.planted.json").display()
+        ),
+    )?;
+    let summarized = engine::summarize_drift(store, Some(computed.seq), None).map_err(failure)?;
+    let with_deltas = summarized
+        .summaries
+        .iter()
+        .filter(|(s, _)| !s.delta_hashes.is_empty())
+        .count();
+    emit(
+        out,
+        format_args!(
+            "3g. drift summary: {} summaries, {with_deltas} with deltas (UBA_DELTA_SUMMARY_BUILT at seq {})",
+            summarized.summaries.len(),
+            summarized.seq
+        ),
+    )?;
+    let export_path = data.join("deltas.jsonl");
+    let exported = engine::export_drift(store, Some(computed.seq), None, &export_path).map_err(failure)?;
+    emit(
+        out,
+        format_args!(
+            "3h. drift export: {} deltas -> {} (sha256 {}, UBA_DELTA_EXPORTED at seq {})",
+            exported.deltas,
+            exported.path.display(),
+            exported.sha256,
+            exported.seq
+        ),
+    )
 }
