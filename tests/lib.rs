@@ -304,6 +304,20 @@ pub fn build_replay_store(root: &Path, data: &Path) -> u64 {
         title: "replay store".into(),
     };
     engine::build_report(&mut store, &report).expect("report");
+    // Profiles of the behaviour's baseline window, the deltas of its
+    // observation window, a summary and an export.
+    let baseline_window = drift::window::Span::parse("baseline", "2026-01-05", "2026-01-09").expect("window");
+    let request = engine::DriftRequest {
+        scope: engine::DriftScope::AllIdentities {
+            baseline: baseline_window,
+        },
+        window: drift::window::Span::parse("window", "2026-01-09", "2026-01-10").expect("window"),
+        thresholds: drift::thresholds::resolve(&Default::default()).expect("thresholds"),
+    };
+    let computed = engine::compute_drift(&mut store, &request).expect("drift");
+    assert!(!computed.deltas.is_empty(), "the planted change");
+    engine::summarize_drift(&mut store, None, None).expect("summary");
+    engine::export_drift(&mut store, None, None, &data.join("deltas.jsonl")).expect("export");
     let ledger = store.ledger();
     ledger.append_batch((0..5).map(note).collect()).expect("notes");
     let first = ledger.sign_checkpoint().expect("checkpoint").checkpoint.size;

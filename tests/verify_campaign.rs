@@ -400,7 +400,7 @@ fn the_consistent_attacker_is_caught_and_the_report_names_what_changed() {
 }
 
 #[test]
-fn the_consistent_attacker_cannot_move_a_baseline_a_score_or_a_report() {
+fn the_consistent_attacker_cannot_move_a_baseline_a_score_a_delta_or_a_report() {
     // A baseline's median moved by one ulp, its hash, the training run's
     // Merkle root and the hash chain recomputed.
     let (_dir, root) = copy_of_store();
@@ -444,6 +444,21 @@ fn the_consistent_attacker_cannot_move_a_baseline_a_score_or_a_report() {
         (moved.line, moved.field.as_deref()),
         (Some(victim as u64), Some("score"))
     );
+
+    // A delta's magnitude changed.
+    let (_dir, root) = copy_of_store();
+    consistent_edit(&root, "deltas.jsonl", |lines| {
+        lines[0] = reseal(&lines[0], |record| {
+            let magnitude = record["magnitude"].as_f64().unwrap();
+            record.insert("magnitude".into(), (magnitude + 1.0).into());
+        });
+    });
+    let report = verify(&root);
+    let changed = findings_of(&report, FindingKind::ReplayMismatch)
+        .into_iter()
+        .find(|f| f.file == "deltas.jsonl")
+        .unwrap_or_else(|| panic!("{:#?}", report.findings));
+    assert_eq!((changed.line, changed.field.as_deref()), (Some(1), Some("magnitude")));
 
     // A report's recorded hash swapped for another file's.
     let (_dir, root) = copy_of_store();
@@ -668,13 +683,18 @@ fn verify_works_on_a_read_only_copy_and_writes_nothing() {
 #[test]
 fn an_action_without_a_replayer_is_reported_never_skipped() {
     let (_dir, root) = copy_of_store();
+    // An action the store has no entry of yet, so that the one appended is
+    // the only one without a replayer.
+    let action = model::Action::ModelTrained;
+    let before = read_lines(&root.join("ledger.jsonl"));
+    assert!(before.iter().all(|line| !line.contains("\"MODEL_TRAINED\"")));
     let mut ledger = ledger::Ledger::open(&root, ledger::WriterOptions::default()).unwrap();
     let written = ledger
-        .append(ledger::EntryDraft::new(model::Action::ProfileBuilt).params(serde_json::json!({"window": 7})))
+        .append(ledger::EntryDraft::new(action).params(serde_json::json!({"window": 7})))
         .unwrap();
     drop(ledger);
     let mut registry = replay::Registry::standard();
-    registry.unregister(model::Action::ProfileBuilt);
+    registry.unregister(action);
     let options = ReplayOptions {
         registry: Some(registry),
         ..ReplayOptions::default()
@@ -691,7 +711,7 @@ fn an_action_without_a_replayer_is_reported_never_skipped() {
             .replay
             .actions
             .iter()
-            .any(|a| a.action == model::Action::ProfileBuilt && a.unreplayable == 1)
+            .any(|a| a.action == action && a.unreplayable == 1)
     );
 }
 
