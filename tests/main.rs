@@ -6,6 +6,7 @@ mod baselines; // baselines, scores and reports: byte-identical across thread co
 mod cli_contract; // the command line: exit codes, init/prove/check-proof/verify flows, key permissions
 mod crash; // SIGKILL during appends: recovery keeps every reported entry and the ledger verifies
 mod determinism; // same inputs and parameters give the same bytes, whatever the thread count
+mod drift; // drift: planted changes found and nothing else, any input order, windows' edges, refusals, no judgment words
 mod fixtures; // committed golden and tampered stores are current, and each gets its expected verdict
 mod ingest_cli; // ingest: all or nothing per file, raw archive, file:line:field errors, quarantine, duplicates
 mod keys_and_lock; // key rotation, retired and unknown keys, private-key permissions, writer lock

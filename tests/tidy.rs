@@ -100,3 +100,47 @@ fn computation_crates_depend_on_no_io_or_clock_crates() {
         }
     }
 }
+
+/// Drift states facts and must not be able to reach a score: it depends on
+/// no crate that scores, detects or models (seed 003: no scoring, no ML).
+#[test]
+fn drift_depends_on_no_scoring_or_detection_crate() {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Every package drift reaches, through any number of dependencies.
+    let nodes = metadata["resolve"]["nodes"].as_array().unwrap();
+    let name_of = |id: &str| id.split(['#', '@']).rev().find(|p| !p.is_empty()).map(str::to_owned);
+    let drift_id = nodes
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .find(|id| id.contains("crates/drift"))
+        .unwrap()
+        .to_owned();
+    let mut reached = std::collections::BTreeSet::new();
+    let mut stack = vec![drift_id];
+    while let Some(id) = stack.pop() {
+        let node = nodes.iter().find(|n| n["id"] == id.as_str()).unwrap();
+        for dep in node["dependencies"].as_array().unwrap() {
+            let dep = dep.as_str().unwrap().to_owned();
+            if reached.insert(dep.clone()) {
+                stack.push(dep);
+            }
+        }
+    }
+    let reached_names: Vec<String> = reached.iter().filter_map(|id| name_of(id)).collect();
+    assert!(
+        reached.iter().any(|id| id.contains("crates/model")),
+        "{reached_names:?}"
+    );
+    for forbidden in ["baseline", "report", "engine", "detect", "replay", "store", "ledger"] {
+        assert!(
+            !reached.iter().any(|id| id.contains(&format!("crates/{forbidden}"))),
+            "drift reaches {forbidden}: {reached_names:?}"
+        );
+    }
+}

@@ -448,11 +448,11 @@ pub struct DriftComputeArgs {
     pub window_end: Option<String>,
     /// Observation window length in days when --window-end is absent (else
     /// UBA_DRIFT_OBSERVATION_WINDOW_DAYS, else 7).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
     pub window_days: Option<String>,
     /// A frequency shift is stated when |observed - scaled baseline count| exceeds this (else
     /// UBA_DRIFT_FREQUENCY_THRESHOLD, else 0.0).
-    #[arg(long, value_name = "COUNT")]
+    #[arg(long, value_name = "COUNT", allow_hyphen_values = true)]
     pub frequency_threshold: Option<String>,
 }
 
