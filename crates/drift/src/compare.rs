@@ -87,9 +87,9 @@ pub fn deltas_of(
 }
 
 fn new_values<'a>(
-    seen: &'a BTreeMap<String, Vec<usize>>,
+    seen: &'a BTreeMap<String, Vec<u32>>,
     known: &'a BTreeMap<String, u64>,
-) -> impl Iterator<Item = (&'a str, &'a [usize])> {
+) -> impl Iterator<Item = (&'a str, &'a [u32])> {
     seen.iter()
         .filter(|(value, _)| !known.contains_key(*value))
         .map(|(value, events)| (value.as_str(), events.as_slice()))

@@ -16,11 +16,11 @@ const LINES_PER_TASK: usize = 4096;
 
 /// Reads the first `lines` lines of the behaviour events file from
 /// `reader` and calls `visit` with each block of parsed events, in file
-/// order.
+/// order, with the line number of the block's first event.
 pub fn for_each_block<E>(
     reader: impl BufRead,
     lines: u64,
-    mut visit: impl FnMut(&[StoredBehaviorEvent<'_>]) -> Result<(), E>,
+    mut visit: impl FnMut(u64, &[StoredBehaviorEvent<'_>]) -> Result<(), E>,
 ) -> Result<(), E>
 where
     E: From<DriftError>,
@@ -66,7 +66,7 @@ where
             })
             .collect::<Result<_, _>>()?;
         let events: Vec<StoredBehaviorEvent<'_>> = parsed.into_iter().flatten().collect();
-        visit(&events)?;
+        visit(block_first, &events)?;
     }
     Ok(())
 }

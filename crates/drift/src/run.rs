@@ -18,10 +18,12 @@ use crate::summary::summarize;
 use crate::window::Span;
 use model::claims::record_claims;
 use model::drift::{BehaviorProfile, DeltaSummary, DeltaType, DriftDelta, DriftThresholds, Window};
+use model::record::RecordBuilder;
 use model::record::SealedRecord;
 use model::{Action, LedgerEntry};
+use rayon::prelude::*;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::BufRead;
 
 /// The profiles file, relative to the store.
@@ -117,59 +119,96 @@ fn stored_profiles(inputs: &mut DriftInputs<'_>) -> Result<Vec<StoredProfile>, D
     )
 }
 
-/// Builds the profiles of `scope` over `baseline`, reusing stored ones of
-/// identical content.
-pub fn profile_run(
-    mut inputs: DriftInputs<'_>,
+/// Reads the events once and tallies, per identity `wanted` accepts, those
+/// in the baseline window and those in the observation window.
+fn read_tallies(
+    inputs: &mut DriftInputs<'_>,
+    baseline: Option<&Span>,
+    observed: Option<&Span>,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<WindowTallies, DriftError> {
+    let mut tallies = WindowTallies::default();
+    let (events, lines) = (&mut inputs.events.0, inputs.events.1);
+    for_each_block(events, lines, |first_line, block| {
+        tallies
+            .add_block(block, baseline, observed, &wanted)
+            .map_err(|(index, reason)| DriftError::BadRecord {
+                file: BEHAVIOR_EVENTS_FILE.to_owned(),
+                line: first_line + index as u64,
+                what: "behaviour event",
+                reason,
+            })
+    })?;
+    Ok(tallies)
+}
+
+/// The profiles of the identities in `scope` with events in the baseline
+/// window: reused when a stored one has the same content, otherwise the
+/// next version, sealed (on every core, in identity order).
+fn build_profiles(
+    in_scope: &[&String],
+    stored: &[StoredProfile],
+    tallies: &WindowTallies,
+    baseline: &Span,
+) -> Result<(Vec<(BehaviorProfile, SealedRecord)>, Vec<StoredProfile>, u64), DriftError> {
+    let mut stored_of: HashMap<&str, Vec<&StoredProfile>> = HashMap::new();
+    for profile in stored {
+        stored_of
+            .entry(profile.profile.identity_id.as_str())
+            .or_default()
+            .push(profile);
+    }
+    let built: Vec<Option<(StoredProfile, Option<(BehaviorProfile, SealedRecord)>)>> = in_scope
+        .par_iter()
+        .map_init(RecordBuilder::new, |builder, identity| {
+            let Some(tally) = tallies.baseline.get(identity.as_str()) else {
+                return Ok(None);
+            };
+            let candidate = profile_of(identity, baseline, tally, 0);
+            let earlier = stored_of.get(identity.as_str()).map_or(&[][..], Vec::as_slice);
+            let same = earlier
+                .iter()
+                .filter(|s| same_content(&s.profile, &candidate))
+                .max_by_key(|s| s.profile.version);
+            if let Some(same) = same {
+                return Ok(Some(((*same).clone(), None)));
+            }
+            let version = 1 + earlier.iter().map(|s| s.profile.version).max().unwrap_or(0);
+            let (profile, record) = seal_profile(BehaviorProfile { version, ..candidate }, builder)?;
+            let stored = StoredProfile {
+                profile: profile.clone(),
+                hash: hex(&record.hash),
+            };
+            Ok(Some((stored, Some((profile, record)))))
+        })
+        .collect::<Result<_, DriftError>>()?;
+    let without_events = built.iter().filter(|b| b.is_none()).count() as u64;
+    let (mut new, mut profiles) = (Vec::new(), Vec::new());
+    for (profile, sealed) in built.into_iter().flatten() {
+        profiles.push(profile);
+        new.extend(sealed);
+    }
+    Ok((new, profiles, without_events))
+}
+
+/// The identities a scope names, registered ones only.
+fn in_scope<'k>(known: &'k BTreeSet<String>, scope: &'k IdentityScope) -> Result<Vec<&'k String>, DriftError> {
+    match scope {
+        IdentityScope::All => Ok(known.iter().collect()),
+        IdentityScope::One(id) if known.contains(id) => Ok(vec![id]),
+        IdentityScope::One(id) => Err(DriftError::UnknownIdentity(id.clone())),
+    }
+}
+
+fn profile_entry(
+    inputs: &DriftInputs<'_>,
     baseline: &Span,
     scope: &IdentityScope,
-) -> Result<ProfileRun, DriftError> {
-    let known = registered(&mut inputs)?;
-    if let IdentityScope::One(id) = scope
-        && !known.contains(id)
-    {
-        return Err(DriftError::UnknownIdentity(id.clone()));
-    }
-    let stored = stored_profiles(&mut inputs)?;
-    let mut tallies = WindowTallies::default();
-    let wanted = |identity: &str| match scope {
-        IdentityScope::All => true,
-        IdentityScope::One(id) => id == identity,
-    };
-    let (events, event_lines) = (&mut inputs.events.0, inputs.events.1);
-    for_each_block(events, event_lines, |block| {
-        tallies.add_block(block, Some(baseline), None, wanted);
-        Ok::<_, DriftError>(())
-    })?;
-    let in_scope: Vec<&String> = match scope {
-        IdentityScope::All => known.iter().collect(),
-        IdentityScope::One(id) => vec![id],
-    };
-    let (mut new, mut profiles, mut without_events) = (Vec::new(), Vec::new(), 0u64);
-    for identity in in_scope {
-        let Some(tally) = tallies.baseline.get(identity) else {
-            without_events += 1;
-            continue;
-        };
-        let candidate = profile_of(identity, baseline, tally, 0);
-        if let Some(same) = stored.iter().find(|s| same_content(&s.profile, &candidate)) {
-            profiles.push(same.clone());
-            continue;
-        }
-        let version = 1 + stored
-            .iter()
-            .filter(|s| s.profile.identity_id == *identity)
-            .map(|s| s.profile.version)
-            .max()
-            .unwrap_or(0);
-        let (profile, record) = seal_profile(BehaviorProfile { version, ..candidate })?;
-        profiles.push(StoredProfile {
-            profile: profile.clone(),
-            hash: hex(&record.hash),
-        });
-        new.push((profile, record));
-    }
-    let entry = EntryFields {
+    new: usize,
+    reused: usize,
+    without_events: u64,
+) -> EntryFields {
+    EntryFields {
         params: json!({
             "baseline_window": window_json(&baseline.window),
             "identities": match scope { IdentityScope::All => json!("all"), IdentityScope::One(id) => json!([id]) },
@@ -179,13 +218,72 @@ pub fn profile_run(
             "identities": {"file": IDENTITIES_FILE, "lines": inputs.identities.1},
             "profiles": {"file": PROFILES_FILE, "lines": inputs.profiles.1},
         }),
-        outputs: json!({
-            "profiles": new.len(),
-            "reused": profiles.len() - new.len(),
-            "identities_without_events": without_events,
-        }),
-    };
+        outputs: json!({"profiles": new, "reused": reused, "identities_without_events": without_events}),
+    }
+}
+
+/// Builds the profiles of `scope` over `baseline`, reusing stored ones of
+/// identical content.
+pub fn profile_run(
+    mut inputs: DriftInputs<'_>,
+    baseline: &Span,
+    scope: &IdentityScope,
+) -> Result<ProfileRun, DriftError> {
+    let known = registered(&mut inputs)?;
+    let in_scope = in_scope(&known, scope)?;
+    let stored = stored_profiles(&mut inputs)?;
+    let wanted: BTreeSet<&str> = in_scope.iter().map(|id| id.as_str()).collect();
+    let tallies = read_tallies(&mut inputs, Some(baseline), None, |id| wanted.contains(id))?;
+    let (new, profiles, without_events) = build_profiles(&in_scope, &stored, &tallies, baseline)?;
+    let entry = profile_entry(
+        &inputs,
+        baseline,
+        scope,
+        new.len(),
+        profiles.len() - new.len(),
+        without_events,
+    );
     Ok(ProfileRun { new, profiles, entry })
+}
+
+/// Profiles for every registered identity over `baseline` and the deltas of
+/// `window` against them, reading the events once: the same records and
+/// entries as [`profile_run`] followed by [`delta_run`], which replay them.
+pub fn profiles_and_deltas(
+    mut inputs: DriftInputs<'_>,
+    baseline: &Span,
+    window: &Span,
+    thresholds: &DriftThresholds,
+) -> Result<(ProfileRun, DeltaRun), DriftError> {
+    let known = registered(&mut inputs)?;
+    let scope = IdentityScope::All;
+    let in_scope = in_scope(&known, &scope)?;
+    let stored = stored_profiles(&mut inputs)?;
+    let tallies = read_tallies(&mut inputs, Some(baseline), Some(window), |_| true)?;
+    let (new, profiles, without_events) = build_profiles(&in_scope, &stored, &tallies, baseline)?;
+    let entry = profile_entry(
+        &inputs,
+        baseline,
+        &scope,
+        new.len(),
+        profiles.len() - new.len(),
+        without_events,
+    );
+    let against: Vec<&StoredProfile> = profiles.iter().collect();
+    let deltas = compute_deltas(&against, &tallies, window, thresholds)?;
+    // The deltas' entry is written after the profiles', which it counts.
+    inputs.profiles.1 += new.len() as u64;
+    let scope = DeltaScope::All {
+        baseline: baseline.clone(),
+    };
+    let delta_entry = delta_entry(&inputs, &scope, against.len(), &deltas, window, thresholds);
+    Ok((
+        ProfileRun { new, profiles, entry },
+        DeltaRun {
+            deltas,
+            entry: delta_entry,
+        },
+    ))
 }
 
 /// One identity and the profile its deltas are computed against.
@@ -206,90 +304,156 @@ pub struct DeltaRun {
     pub entry: EntryFields,
 }
 
-/// Computes the deltas of each pairing over `window`.
-pub fn delta_run(
-    mut inputs: DriftInputs<'_>,
-    pairings: &[Pairing],
+/// The deltas of each profile's identity (on every core, in order).
+fn compute_deltas(
+    against: &[&StoredProfile],
+    tallies: &WindowTallies,
     window: &Span,
     thresholds: &DriftThresholds,
-) -> Result<DeltaRun, DriftError> {
-    let known = registered(&mut inputs)?;
-    let stored = stored_profiles(&mut inputs)?;
-    let mut pairings = pairings.to_vec();
-    pairings.sort();
-    pairings.dedup();
-    let mut baselines = Vec::with_capacity(pairings.len());
-    for pairing in &pairings {
-        if !known.contains(&pairing.identity_id) {
-            return Err(DriftError::UnknownIdentity(pairing.identity_id.clone()));
-        }
-        let profile = stored
-            .iter()
-            .find(|s| s.profile.id == pairing.baseline_id && s.profile.identity_id == pairing.identity_id)
-            .ok_or_else(|| DriftError::NoProfile {
-                identity_id: pairing.identity_id.clone(),
-                baseline_id: pairing.baseline_id.clone(),
-            })?;
-        baselines.push(profile);
-    }
-    let wanted: BTreeSet<&str> = pairings.iter().map(|p| p.identity_id.as_str()).collect();
-    let mut tallies = WindowTallies::default();
-    let (events, event_lines) = (&mut inputs.events.0, inputs.events.1);
-    for_each_block(events, event_lines, |block| {
-        tallies.add_block(block, None, Some(window), |identity| wanted.contains(identity));
-        Ok::<_, DriftError>(())
-    })?;
+) -> Result<Vec<(DriftDelta, SealedRecord)>, DriftError> {
     let empty = crate::profile::Tally::default();
-    let mut deltas = Vec::new();
-    for baseline in baselines {
-        let observed = tallies.observed.get(&baseline.profile.identity_id).unwrap_or(&empty);
-        deltas.extend(deltas_of(baseline, observed, window, thresholds)?);
-    }
+    let per_identity: Vec<Vec<(DriftDelta, SealedRecord)>> = against
+        .par_iter()
+        .map(|baseline| {
+            let observed = tallies.observed.get(&baseline.profile.identity_id).unwrap_or(&empty);
+            deltas_of(baseline, observed, window, thresholds)
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(per_identity.into_iter().flatten().collect())
+}
+
+fn delta_entry(
+    inputs: &DriftInputs<'_>,
+    scope: &DeltaScope,
+    identities: usize,
+    deltas: &[(DriftDelta, SealedRecord)],
+    window: &Span,
+    thresholds: &DriftThresholds,
+) -> EntryFields {
     let mut by_type: BTreeMap<&str, u64> = DeltaType::ALL.iter().map(|t| (t.as_str(), 0)).collect();
-    for (delta, _) in &deltas {
+    for (delta, _) in deltas {
         *by_type.entry(delta.delta_type.as_str()).or_default() += 1;
     }
-    let entry = EntryFields {
+    EntryFields {
         params: json!({
             "window": window_json(&window.window),
             "thresholds": {"frequency_threshold": thresholds.frequency_threshold, "observation_window_days": thresholds.observation_window_days},
             "frequency_comparison": FREQUENCY_COMPARISON,
-            "baselines": pairings.iter().map(|p| json!({"identity_id": p.identity_id, "baseline_id": p.baseline_id})).collect::<Vec<_>>(),
+            "scope": scope.to_json(),
         }),
         inputs: json!({
             "events": {"file": BEHAVIOR_EVENTS_FILE, "lines": inputs.events.1},
             "identities": {"file": IDENTITIES_FILE, "lines": inputs.identities.1},
             "profiles": {"file": PROFILES_FILE, "lines": inputs.profiles.1},
         }),
-        outputs: json!({"deltas": deltas.len(), "by_type": by_type, "identities": pairings.len()}),
-    };
+        outputs: json!({"deltas": deltas.len(), "by_type": by_type, "identities": identities}),
+    }
+}
+
+/// Whose deltas a computation states, against which profiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeltaScope {
+    /// One identity against one profile.
+    One(Pairing),
+    /// Every identity with a profile of this baseline window: each against
+    /// its newest such profile (the one a computation for everyone builds or
+    /// reuses, since events are only ever added).
+    All {
+        /// The baseline window.
+        baseline: Span,
+    },
+}
+
+impl DeltaScope {
+    /// How the entry records it.
+    pub fn to_json(&self) -> Value {
+        match self {
+            DeltaScope::One(p) => json!({"identity_id": p.identity_id, "baseline_id": p.baseline_id}),
+            DeltaScope::All { baseline } => {
+                json!({"all_identities": true, "baseline_window": window_json(&baseline.window)})
+            }
+        }
+    }
+
+    /// The profiles it compares against, among the stored ones.
+    fn profiles<'s>(
+        &self,
+        known: &BTreeSet<String>,
+        stored: &'s [StoredProfile],
+    ) -> Result<Vec<&'s StoredProfile>, DriftError> {
+        match self {
+            DeltaScope::One(pairing) => {
+                if !known.contains(&pairing.identity_id) {
+                    return Err(DriftError::UnknownIdentity(pairing.identity_id.clone()));
+                }
+                let profile = stored
+                    .iter()
+                    .find(|s| s.profile.id == pairing.baseline_id && s.profile.identity_id == pairing.identity_id)
+                    .ok_or_else(|| DriftError::NoProfile {
+                        identity_id: pairing.identity_id.clone(),
+                        baseline_id: pairing.baseline_id.clone(),
+                    })?;
+                Ok(vec![profile])
+            }
+            DeltaScope::All { baseline } => {
+                let mut newest: BTreeMap<&str, &StoredProfile> = BTreeMap::new();
+                for profile in stored.iter().filter(|s| s.profile.window == baseline.window) {
+                    let slot = newest.entry(profile.profile.identity_id.as_str()).or_insert(profile);
+                    if profile.profile.version > slot.profile.version {
+                        *slot = profile;
+                    }
+                }
+                Ok(newest.into_values().collect())
+            }
+        }
+    }
+}
+
+/// Computes the deltas of `scope` over `window`.
+pub fn delta_run(
+    mut inputs: DriftInputs<'_>,
+    scope: &DeltaScope,
+    window: &Span,
+    thresholds: &DriftThresholds,
+) -> Result<DeltaRun, DriftError> {
+    let known = registered(&mut inputs)?;
+    let stored = stored_profiles(&mut inputs)?;
+    let against = scope.profiles(&known, &stored)?;
+    let wanted: BTreeSet<&str> = against.iter().map(|p| p.profile.identity_id.as_str()).collect();
+    let tallies = read_tallies(&mut inputs, None, Some(window), |identity| wanted.contains(identity))?;
+    let deltas = compute_deltas(&against, &tallies, window, thresholds)?;
+    let entry = delta_entry(&inputs, scope, against.len(), &deltas, window, thresholds);
     Ok(DeltaRun { deltas, entry })
 }
 
 /// The parameters a UBA_DELTA_COMPUTED entry recorded.
-pub fn delta_params(params: &serde_json::Map<String, Value>) -> Result<(Vec<Pairing>, Span, DriftThresholds), String> {
+pub fn delta_params(params: &serde_json::Map<String, Value>) -> Result<(DeltaScope, Span, DriftThresholds), String> {
     let window: Window = serde_json::from_value(params.get("window").cloned().unwrap_or(Value::Null))
         .map_err(|e| format!("params.window: {e}"))?;
     let span = Span::from_window("params.window", &window).map_err(|e| e.to_string())?;
     let thresholds: DriftThresholds = serde_json::from_value(params.get("thresholds").cloned().unwrap_or(Value::Null))
         .map_err(|e| format!("params.thresholds: {e}"))?;
-    let pairings = params
-        .get("baselines")
-        .and_then(Value::as_array)
-        .ok_or("params.baselines is not an array")?
-        .iter()
-        .map(|pair| {
-            let text = |name| pair.get(name).and_then(Value::as_str).map(str::to_owned);
-            match (text("identity_id"), text("baseline_id")) {
-                (Some(identity_id), Some(baseline_id)) => Ok(Pairing {
-                    identity_id,
-                    baseline_id,
-                }),
-                _ => Err("params.baselines lists a pair without identity_id or baseline_id".to_owned()),
+    let scope = params.get("scope").ok_or("params.scope is missing")?;
+    let text = |name| scope.get(name).and_then(Value::as_str).map(str::to_owned);
+    let scope = match (scope.get("all_identities"), text("identity_id"), text("baseline_id")) {
+        (Some(Value::Bool(true)), None, None) => {
+            let baseline: Window = serde_json::from_value(scope.get("baseline_window").cloned().unwrap_or(Value::Null))
+                .map_err(|e| format!("params.scope.baseline_window: {e}"))?;
+            DeltaScope::All {
+                baseline: Span::from_window("params.scope.baseline_window", &baseline).map_err(|e| e.to_string())?,
             }
-        })
-        .collect::<Result<_, _>>()?;
-    Ok((pairings, span, thresholds))
+        }
+        (None, Some(identity_id), Some(baseline_id)) => DeltaScope::One(Pairing {
+            identity_id,
+            baseline_id,
+        }),
+        _ => {
+            return Err(format!(
+                "params.scope is neither all identities nor one identity and profile: {scope}"
+            ));
+        }
+    };
+    Ok((scope, span, thresholds))
 }
 
 /// The parameters a PROFILE_BUILT entry recorded.
@@ -315,8 +479,10 @@ pub struct Computation {
     pub seq: u64,
     /// Its observation window.
     pub window: Window,
-    /// Its pairings.
+    /// Its identities and their profiles.
     pub pairings: Vec<Pairing>,
+    /// Those profiles.
+    pub profiles: Vec<StoredProfile>,
     /// Its deltas and their hashes, in stored order.
     pub deltas: Vec<(DriftDelta, String)>,
 }
@@ -330,12 +496,33 @@ pub fn computation(mut inputs: DriftInputs<'_>, seq: Option<u64>) -> Result<Opti
         .filter(|e| e.action == Action::UbaDeltaComputed)
         .find(|e| seq.is_none_or(|s| s == e.seq));
     let Some(entry) = entry else { return Ok(None) };
-    let (pairings, span, _) = delta_params(&entry.params).map_err(|reason| DriftError::BadRecord {
+    let bad_entry = |reason: String| DriftError::BadRecord {
         file: "ledger.jsonl".into(),
         line: entry.seq + 1,
         what: "UBA_DELTA_COMPUTED entry",
         reason,
-    })?;
+    };
+    let (scope, span, _) = delta_params(&entry.params).map_err(bad_entry)?;
+    let profile_lines = entry
+        .inputs
+        .get("profiles")
+        .and_then(|p| p.get("lines"))
+        .and_then(Value::as_u64)
+        .ok_or_else(|| bad_entry("inputs.profiles.lines is not a count".into()))?;
+    let stored: Vec<StoredProfile> =
+        read_records::<BehaviorProfile>(&mut inputs.profiles.0, PROFILES_FILE, "profile", profile_lines)?
+            .into_iter()
+            .map(|(profile, hash)| StoredProfile { profile, hash })
+            .collect();
+    let known = registered(&mut inputs)?;
+    let pairings: Vec<Pairing> = scope
+        .profiles(&known, &stored)?
+        .into_iter()
+        .map(|p| Pairing {
+            identity_id: p.profile.identity_id.clone(),
+            baseline_id: p.profile.id.clone(),
+        })
+        .collect();
     let claim = record_claims(entry)
         .unwrap_or_default()
         .into_iter()
@@ -353,6 +540,7 @@ pub fn computation(mut inputs: DriftInputs<'_>, seq: Option<u64>) -> Result<Opti
         seq: entry.seq,
         window: span.window,
         pairings,
+        profiles: stored,
         deltas,
     }))
 }
@@ -368,29 +556,34 @@ pub struct SummaryRun {
 
 /// Summarizes the deltas of a computation, per identity.
 pub fn summary_run(
-    mut inputs: DriftInputs<'_>,
+    inputs: DriftInputs<'_>,
     seq: Option<u64>,
     identity: Option<&str>,
 ) -> Result<Option<SummaryRun>, DriftError> {
-    let stored = stored_profiles(&mut inputs)?;
     let Some(found) = computation(inputs, seq)? else {
         return Ok(None);
     };
+    let by_id: HashMap<&str, &StoredProfile> = found.profiles.iter().map(|s| (s.profile.id.as_str(), s)).collect();
+    let mut deltas_of_identity: HashMap<&str, Vec<&(DriftDelta, String)>> = HashMap::new();
+    for delta in &found.deltas {
+        deltas_of_identity
+            .entry(delta.0.identity_id.as_str())
+            .or_default()
+            .push(delta);
+    }
     let mut summaries = Vec::new();
     for pairing in found
         .pairings
         .iter()
         .filter(|p| identity.is_none_or(|id| id == p.identity_id))
     {
-        let Some(baseline) = stored.iter().find(|s| s.profile.id == pairing.baseline_id) else {
+        let Some(baseline) = by_id.get(pairing.baseline_id.as_str()) else {
             continue;
         };
-        let deltas: Vec<(DriftDelta, String)> = found
-            .deltas
-            .iter()
-            .filter(|(d, _)| d.identity_id == pairing.identity_id)
-            .cloned()
-            .collect();
+        let deltas: Vec<(DriftDelta, String)> = deltas_of_identity
+            .get(pairing.identity_id.as_str())
+            .map(|deltas| deltas.iter().map(|d| (*d).clone()).collect())
+            .unwrap_or_default();
         summaries.push(summarize(baseline, &found.window, &deltas)?);
     }
     let entry = EntryFields {

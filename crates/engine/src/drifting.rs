@@ -7,8 +7,8 @@ use crate::error::EngineError;
 use crate::store_view::StoreView;
 use drift::events::BEHAVIOR_EVENTS_FILE;
 use drift::run::{
-    DELTAS_FILE, DriftInputs, EntryFields, IDENTITIES_FILE, IdentityScope, PROFILES_FILE, Pairing, SUMMARIES_FILE,
-    delta_run, export_run, profile_run, summary_run,
+    DELTAS_FILE, DeltaScope, DriftInputs, EntryFields, IDENTITIES_FILE, PROFILES_FILE, Pairing, SUMMARIES_FILE,
+    delta_run, export_run, profiles_and_deltas, summary_run,
 };
 use drift::window::Span;
 use ledger::EntryDraft;
@@ -103,41 +103,51 @@ fn record(
 
 /// Computes deltas (building the profiles it needs) and records them.
 pub fn compute_drift(store: &mut Store, request: &DriftRequest) -> Result<DriftComputed, EngineError> {
-    let (pairings, profile_seq, profiles) = match &request.scope {
+    let view = StoreView::read(store.root())?;
+    match &request.scope {
         DriftScope::Identity {
             identity_id,
             baseline_id,
-        } => (
-            vec![Pairing {
+        } => {
+            let scope = DeltaScope::One(Pairing {
                 identity_id: identity_id.clone(),
                 baseline_id: baseline_id.clone(),
-            }],
-            None,
-            (0, 1),
-        ),
+            });
+            let run = delta_run(inputs(&view)?, &scope, &request.window, &request.thresholds)?;
+            finish(store, run, None, (0, 1), 1)
+        }
         DriftScope::AllIdentities { baseline } => {
-            let view = StoreView::read(store.root())?;
-            let run = profile_run(inputs(&view)?, baseline, &IdentityScope::All)?;
-            let pairings: Vec<Pairing> = run
-                .profiles
-                .iter()
-                .map(|p| Pairing {
-                    identity_id: p.profile.identity_id.clone(),
-                    baseline_id: p.profile.id.clone(),
-                })
-                .collect();
-            let counts = (run.new.len() as u64, (run.profiles.len() - run.new.len()) as u64);
-            let seq = if run.new.is_empty() {
+            let (profiles, deltas) =
+                profiles_and_deltas(inputs(&view)?, baseline, &request.window, &request.thresholds)?;
+            let counts = (
+                profiles.new.len() as u64,
+                (profiles.profiles.len() - profiles.new.len()) as u64,
+            );
+            let profile_seq = if profiles.new.is_empty() {
                 None
             } else {
-                let records: Vec<&SealedRecord> = run.new.iter().map(|(_, r)| r).collect();
-                Some(record(store, Action::ProfileBuilt, PROFILES_FILE, &records, run.entry)?)
+                let records: Vec<&SealedRecord> = profiles.new.iter().map(|(_, r)| r).collect();
+                Some(record(
+                    store,
+                    Action::ProfileBuilt,
+                    PROFILES_FILE,
+                    &records,
+                    profiles.entry,
+                )?)
             };
-            (pairings, seq, counts)
+            finish(store, deltas, profile_seq, counts, profiles.profiles.len() as u64)
         }
-    };
-    let view = StoreView::read(store.root())?;
-    let run = delta_run(inputs(&view)?, &pairings, &request.window, &request.thresholds)?;
+    }
+}
+
+/// Records a delta run.
+fn finish(
+    store: &mut Store,
+    run: drift::run::DeltaRun,
+    profile_seq: Option<u64>,
+    profiles: (u64, u64),
+    identities: u64,
+) -> Result<DriftComputed, EngineError> {
     let records: Vec<&SealedRecord> = run.deltas.iter().map(|(_, r)| r).collect();
     let seq = record(store, Action::UbaDeltaComputed, DELTAS_FILE, &records, run.entry)?;
     Ok(DriftComputed {
@@ -145,7 +155,7 @@ pub fn compute_drift(store: &mut Store, request: &DriftRequest) -> Result<DriftC
         profiles,
         seq,
         deltas: run.deltas.into_iter().map(|(d, _)| d).collect(),
-        identities: pairings.len() as u64,
+        identities,
     })
 }
 

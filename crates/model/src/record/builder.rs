@@ -7,7 +7,7 @@
 //! (without `id`, without `hash`, whole). The bytes are exactly those of
 //! [`super::seal_members`] for the same members, which the tests hold equal.
 
-use crate::canonical::writer::{write_number, write_string};
+use crate::canonical::writer::{utf16_cmp, write_number, write_string};
 use crate::canonical::{CanonicalError, MAX_SAFE_INTEGER, is_written_as_unsafe_integer};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -133,6 +133,53 @@ impl RecordBuilder {
         Ok(())
     }
 
+    /// Adds an object member of string keys and whole-number values (such
+    /// as counts), keys in canonical (UTF-16) order; refused (and not added)
+    /// when a value is beyond 2^53 − 1.
+    pub fn counts<'k>(
+        &mut self,
+        key: &'static str,
+        members: impl IntoIterator<Item = (&'k str, u64)>,
+    ) -> Result<(), CanonicalError> {
+        let mut members: Vec<(&str, u64)> = members.into_iter().collect();
+        if let Some((name, value)) = members.iter().find(|(_, value)| *value > MAX_SAFE_INTEGER) {
+            return Err(CanonicalError::UnsafeInteger {
+                value: value.to_string(),
+                path: format!("/{key}/{name}"),
+            });
+        }
+        members.sort_by(|a, b| utf16_cmp(a.0, b.0));
+        self.key(key);
+        self.content.push('{');
+        for (i, (name, value)) in members.iter().enumerate() {
+            if i > 0 {
+                self.content.push(',');
+            }
+            write_string(&mut self.content, name);
+            self.content.push(':');
+            write_number(&mut self.content, *value as f64).expect("integers are finite");
+        }
+        self.content.push('}');
+        Ok(())
+    }
+
+    /// Adds an object member of string members, keys in canonical order.
+    pub fn strings<'k>(&mut self, key: &'static str, members: impl IntoIterator<Item = (&'k str, &'k str)>) {
+        let mut members: Vec<(&str, &str)> = members.into_iter().collect();
+        members.sort_by(|a, b| utf16_cmp(a.0, b.0));
+        self.key(key);
+        self.content.push('{');
+        for (i, (name, value)) in members.iter().enumerate() {
+            if i > 0 {
+                self.content.push(',');
+            }
+            write_string(&mut self.content, name);
+            self.content.push(':');
+            write_string(&mut self.content, value);
+        }
+        self.content.push('}');
+    }
+
     /// Adds a boolean member.
     pub fn boolean(&mut self, key: &'static str, value: bool) {
         self.key(key);
@@ -225,6 +272,8 @@ mod tests {
         Number(f64),
         Unsigned(u64),
         Flag(bool),
+        Counts(Vec<(String, u64)>),
+        Strings(Vec<(String, String)>),
     }
 
     fn member() -> impl Strategy<Value = Member> {
@@ -233,6 +282,12 @@ mod tests {
             any::<f64>().prop_map(Member::Number),
             (0..=MAX_SAFE_INTEGER + 2).prop_map(Member::Unsigned),
             any::<bool>().prop_map(Member::Flag),
+            // Keys from anywhere in Unicode, so that UTF-16 order (not
+            // byte order) is exercised; unique keys, as in a map.
+            proptest::collection::btree_map(any::<String>(), 0..=MAX_SAFE_INTEGER + 2, 0..4)
+                .prop_map(|m| Member::Counts(m.into_iter().collect())),
+            proptest::collection::btree_map(any::<String>(), any::<String>(), 0..4)
+                .prop_map(|m| Member::Strings(m.into_iter().collect())),
             Just(Member::Number(1e16)),
             Just(Member::Number(-0.0)),
         ]
@@ -254,6 +309,14 @@ mod tests {
                     Member::Number(v) => (builder.number(key, *v), serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number)),
                     Member::Unsigned(v) => (builder.unsigned(key, *v), Value::from(*v)),
                     Member::Flag(b) => { builder.boolean(key, *b); (Ok(()), Value::Bool(*b)) }
+                    Member::Counts(counts) => (
+                        builder.counts(key, counts.iter().map(|(k, v)| (k.as_str(), *v))),
+                        Value::Object(counts.iter().map(|(k, v)| (k.clone(), Value::from(*v))).collect()),
+                    ),
+                    Member::Strings(strings) => {
+                        builder.strings(key, strings.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                        (Ok(()), Value::Object(strings.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect()))
+                    }
                 };
                 let reference = crate::canonical::object_with_members(
                     &Map::from_iter([(key.to_string(), value.clone())]), &[]);

@@ -84,12 +84,12 @@ impl Replayer for ProfileReplayer {
 
 impl Replayer for DeltaReplayer {
     fn replay(&self, context: &mut ReplayContext<'_>) -> Result<(), ReplayError> {
-        let (pairings, span, thresholds) = match delta_params(&context.entry().params) {
+        let (scope, span, thresholds) = match delta_params(&context.entry().params) {
             Ok(parsed) => parsed,
             Err(problem) => return cannot_replay(context, problem),
         };
         let before = Before::read(context.root(), context.entry().seq)?;
-        let run = match delta_run(inputs(context.root(), &before)?, &pairings, &span, &thresholds) {
+        let run = match delta_run(inputs(context.root(), &before)?, &scope, &span, &thresholds) {
             Ok(run) => run,
             Err(error) => return cannot_replay(context, error),
         };
