@@ -150,7 +150,7 @@ fn build_profiles(
     stored: &[StoredProfile],
     tallies: &WindowTallies,
     baseline: &Span,
-) -> Result<(Vec<(BehaviorProfile, SealedRecord)>, Vec<StoredProfile>, u64), DriftError> {
+) -> Result<BuiltProfiles, DriftError> {
     let mut stored_of: HashMap<&str, Vec<&StoredProfile>> = HashMap::new();
     for profile in stored {
         stored_of
@@ -158,7 +158,7 @@ fn build_profiles(
             .or_default()
             .push(profile);
     }
-    let built: Vec<Option<(StoredProfile, Option<(BehaviorProfile, SealedRecord)>)>> = in_scope
+    let built: Vec<Option<IdentityProfile>> = in_scope
         .par_iter()
         .map_init(RecordBuilder::new, |builder, identity| {
             let Some(tally) = tallies.baseline.get(identity.as_str()) else {
@@ -188,7 +188,24 @@ fn build_profiles(
         profiles.push(profile);
         new.extend(sealed);
     }
-    Ok((new, profiles, without_events))
+    Ok(BuiltProfiles {
+        new,
+        profiles,
+        without_events,
+    })
+}
+
+/// An identity's profile, and its sealed record when it is new.
+type IdentityProfile = (StoredProfile, Option<(BehaviorProfile, SealedRecord)>);
+
+/// The profiles a run built or reused.
+struct BuiltProfiles {
+    /// New ones, sealed.
+    new: Vec<(BehaviorProfile, SealedRecord)>,
+    /// Every identity's, new or reused.
+    profiles: Vec<StoredProfile>,
+    /// Identities in scope without events in the window.
+    without_events: u64,
 }
 
 /// The identities a scope names, registered ones only.
@@ -234,7 +251,11 @@ pub fn profile_run(
     let stored = stored_profiles(&mut inputs)?;
     let wanted: BTreeSet<&str> = in_scope.iter().map(|id| id.as_str()).collect();
     let tallies = read_tallies(&mut inputs, Some(baseline), None, |id| wanted.contains(id))?;
-    let (new, profiles, without_events) = build_profiles(&in_scope, &stored, &tallies, baseline)?;
+    let BuiltProfiles {
+        new,
+        profiles,
+        without_events,
+    } = build_profiles(&in_scope, &stored, &tallies, baseline)?;
     let entry = profile_entry(
         &inputs,
         baseline,
@@ -260,7 +281,11 @@ pub fn profiles_and_deltas(
     let in_scope = in_scope(&known, &scope)?;
     let stored = stored_profiles(&mut inputs)?;
     let tallies = read_tallies(&mut inputs, Some(baseline), Some(window), |_| true)?;
-    let (new, profiles, without_events) = build_profiles(&in_scope, &stored, &tallies, baseline)?;
+    let BuiltProfiles {
+        new,
+        profiles,
+        without_events,
+    } = build_profiles(&in_scope, &stored, &tallies, baseline)?;
     let entry = profile_entry(
         &inputs,
         baseline,
