@@ -94,7 +94,7 @@ fn main() {
 fn generate(identities: u64, events: u64, dir: &std::path::Path) {
     let per_identity = events / identities;
     assert!(
-        per_identity >= 2 && events % identities == 0,
+        per_identity >= 2 && events.is_multiple_of(identities),
         "events must be a multiple of identities, at least twice"
     );
     let mut ids = std::io::BufWriter::new(std::fs::File::create(dir.join("identities.jsonl")).unwrap());
