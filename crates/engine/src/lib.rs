@@ -1,13 +1,15 @@
 //! The analysis actions on a store, each one call for the CLI and the
 //! server: train baselines, score events, explain a score, list, show and
-//! compare baselines, build a report.
+//! compare baselines, select scores, build a report; build behaviour
+//! profiles and drift deltas, summarize and export them (with seed 003's
+//! `DriftApi`).
 //!
 //! This crate owns the glue between a store's files and the pure crates:
-//! it opens the record files, hands their readers to `baseline::run` (the
-//! same run the validator replays), appends what comes back through
+//! it opens the record files, hands their readers to `baseline::run` and
+//! `drift::run` (the same runs the validator replays), appends what comes back through
 //! `store` (records first, then the one ledger entry that accounts for
 //! them) and writes report files. It decides nothing about statistics or
-//! wording: those live in `baseline` and `report`. Read-only actions
+//! wording: those live in `baseline`, `drift` and `report`. Read-only actions
 //! (`list`, `show`, `compare`, `explain`) never take the writer lock.
 //!
 //! ```
