@@ -516,4 +516,11 @@ fn exports_and_summaries_validate_against_their_frozen_schemas() {
         .expect("a summary");
     assert_eq!(summary.delta_hashes.len(), 3);
     assert_eq!(summary.counts[&model::drift::DeltaType::NewHost], 1);
+    let thresholds = drift::thresholds::resolve(&Default::default()).unwrap();
+    let again = api
+        .compute_behavior_deltas(a, &deltas[0].baseline_id, window, thresholds)
+        .unwrap();
+    assert_eq!(again, deltas, "the same facts, computed again through the API");
+    assert_eq!(api.get_behavior_deltas(a).unwrap().len(), 6);
+    assert_eq!(run_cli(&store, &["verify"]).code, 0);
 }
