@@ -84,3 +84,25 @@ pub enum BaselineError {
         source: std::io::Error,
     },
 }
+
+impl BaselineError {
+    /// The error of reading `file`'s lines.
+    pub fn of_lines(file: &str, error: model::record::LineBlocksError) -> BaselineError {
+        use model::record::LineBlocksError as E;
+        match error {
+            E::MissingLines { expected, found } => BaselineError::MissingLines {
+                file: file.to_owned(),
+                expected,
+                found,
+            },
+            E::Io(source) => BaselineError::Io {
+                file: file.to_owned(),
+                source,
+            },
+            other => BaselineError::Io {
+                file: file.to_owned(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        }
+    }
+}

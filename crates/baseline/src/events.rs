@@ -39,17 +39,9 @@ impl TimeWindow {
     /// offset (`2026-01-12T00:00:00+01:00`) or a bare date (`2026-01-12`,
     /// midnight UTC).
     pub fn bound(text: &str) -> Result<String, String> {
-        let expected =
-            || format!("expected an RFC 3339 time (2026-01-12T09:00:00Z) or a date (2026-01-12), found {text:?}");
-        let instant = match chrono::DateTime::parse_from_rfc3339(text) {
-            Ok(instant) => instant.with_timezone(&chrono::Utc),
-            Err(_) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| expected())?
-                .and_hms_opt(0, 0, 0)
-                .ok_or_else(expected)?
-                .and_utc(),
-        };
-        Ok(model::Timestamp::from_datetime(instant).to_string())
+        model::Timestamp::parse_bound(text).map(|t| t.to_string()).map_err(|_| {
+            format!("expected an RFC 3339 time (2026-01-12T09:00:00Z) or a date (2026-01-12), found {text:?}")
+        })
     }
 
     /// Whether `timestamp` lies in the window.
@@ -70,37 +62,12 @@ pub fn for_each_block<E>(
 where
     E: From<BaselineError>,
 {
-    let mut reader = reader;
-    let mut line_number = 1u64;
-    let mut buffer: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
-    while line_number < range.end_line {
-        buffer.clear();
-        let mut block_first = None;
-        while buffer.len() < BLOCK_BYTES && line_number < range.end_line {
-            let before = buffer.len();
-            let read = reader
-                .read_until(b'\n', &mut buffer)
-                .map_err(|source| BaselineError::Io {
-                    file: range.file.clone(),
-                    source,
-                })?;
-            if read == 0 || buffer.last() != Some(&b'\n') {
-                return Err(BaselineError::MissingLines {
-                    file: range.file.clone(),
-                    expected: range.end_line - 1,
-                    found: line_number - 1,
-                }
-                .into());
-            }
-            if line_number < range.first_line {
-                buffer.truncate(before);
-            } else {
-                block_first.get_or_insert(line_number);
-            }
-            line_number += 1;
-        }
-        let Some(block_first) = block_first else { continue };
-        let line_slices: Vec<&[u8]> = buffer[..buffer.len() - 1].split(|b| *b == b'\n').collect();
+    let mut blocks = model::record::LineBlocks::new(reader, range.first_line, range.end_line, BLOCK_BYTES);
+    loop {
+        let block = blocks
+            .next_block()
+            .map_err(|error| BaselineError::of_lines(&range.file, error))?;
+        let Some((block_first, line_slices)) = block else { break };
         let parsed: Vec<Vec<StoredMetricEvent<'_>>> = line_slices
             .par_chunks(LINES_PER_TASK)
             .enumerate()

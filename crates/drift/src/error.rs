@@ -79,3 +79,25 @@ pub enum DriftError {
         source: std::io::Error,
     },
 }
+
+impl DriftError {
+    /// The error of reading `file`'s lines.
+    pub fn of_lines(file: &str, error: model::record::LineBlocksError) -> DriftError {
+        use model::record::LineBlocksError as E;
+        match error {
+            E::MissingLines { expected, found } => DriftError::MissingLines {
+                file: file.to_owned(),
+                expected,
+                found,
+            },
+            E::Io(source) => DriftError::Io {
+                file: file.to_owned(),
+                source,
+            },
+            other => DriftError::Io {
+                file: file.to_owned(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        }
+    }
+}

@@ -25,28 +25,12 @@ pub fn for_each_block<E>(
 where
     E: From<DriftError>,
 {
-    let mut reader = reader;
-    let mut read = 0u64;
-    let mut buffer: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
-    while read < lines {
-        buffer.clear();
-        let block_first = read + 1;
-        while buffer.len() < BLOCK_BYTES && read < lines {
-            let got = reader.read_until(b'\n', &mut buffer).map_err(|source| DriftError::Io {
-                file: BEHAVIOR_EVENTS_FILE.to_owned(),
-                source,
-            })?;
-            if got == 0 || buffer.last() != Some(&b'\n') {
-                return Err(DriftError::MissingLines {
-                    file: BEHAVIOR_EVENTS_FILE.to_owned(),
-                    expected: lines,
-                    found: read,
-                }
-                .into());
-            }
-            read += 1;
-        }
-        let line_slices: Vec<&[u8]> = buffer[..buffer.len() - 1].split(|b| *b == b'\n').collect();
+    let mut blocks = model::record::LineBlocks::new(reader, 1, lines + 1, BLOCK_BYTES);
+    loop {
+        let block = blocks
+            .next_block()
+            .map_err(|error| DriftError::of_lines(BEHAVIOR_EVENTS_FILE, error))?;
+        let Some((block_first, line_slices)) = block else { break };
         let parsed: Vec<Vec<StoredBehaviorEvent<'_>>> = line_slices
             .par_chunks(LINES_PER_TASK)
             .enumerate()

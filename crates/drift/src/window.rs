@@ -57,19 +57,10 @@ impl Span {
 
 /// A bound as stored and in milliseconds since the epoch.
 fn bound(what: &'static str, text: &str) -> Result<(String, i64), DriftError> {
-    let bad = || DriftError::BadTime {
+    let stamp = model::Timestamp::parse_bound(text).map_err(|_| DriftError::BadTime {
         what,
         found: text.to_owned(),
-    };
-    let instant = match chrono::DateTime::parse_from_rfc3339(text) {
-        Ok(instant) => instant.with_timezone(&chrono::Utc),
-        Err(_) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| bad())?
-            .and_hms_opt(0, 0, 0)
-            .ok_or_else(bad)?
-            .and_utc(),
-    };
-    let stamp = model::Timestamp::from_datetime(instant);
+    })?;
     Ok((stamp.to_string(), stamp.unix_millis()))
 }
 

@@ -10,8 +10,10 @@
 //! data being the 32 raw bytes of the record's `hash`.
 
 mod builder;
+mod lines;
 
 pub use builder::{RecordBuilder, SealedParts};
+pub use lines::{LineBlocks, LineBlocksError};
 
 use crate::canonical::{self, CanonicalError};
 use serde_json::{Map, Value};

@@ -38,6 +38,22 @@ impl Timestamp {
         self.0
     }
 
+    /// Parses a bound a user gives on the command line: RFC 3339 with any
+    /// offset (`2026-01-12T09:00:00+01:00`) or a bare date (`2026-01-12`,
+    /// midnight UTC); truncated to milliseconds, as stored times are.
+    pub fn parse_bound(text: &str) -> Result<Self, TimestampError> {
+        let error = || TimestampError { found: text.to_owned() };
+        let instant = match DateTime::parse_from_rfc3339(text) {
+            Ok(instant) => instant.with_timezone(&Utc),
+            Err(_) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| error())?
+                .and_hms_opt(0, 0, 0)
+                .ok_or_else(error)?
+                .and_utc(),
+        };
+        Ok(Timestamp::from_datetime(instant))
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.f…]Z` (1 to 9 fraction digits, upper-case
     /// `T` and `Z`, no offset), the only form a ledger entry may carry.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
