@@ -67,7 +67,13 @@ where
         let block = blocks
             .next_block()
             .map_err(|error| BaselineError::of_lines(&range.file, error))?;
-        let Some((block_first, line_slices)) = block else { break };
+        let Some(model::record::LineBlock {
+            first_line: block_first,
+            lines: line_slices,
+        }) = block
+        else {
+            break;
+        };
         let parsed: Vec<Vec<StoredMetricEvent<'_>>> = line_slices
             .par_chunks(LINES_PER_TASK)
             .enumerate()

@@ -16,6 +16,15 @@ pub struct LineBlocks<R> {
     buffer: Vec<u8>,
 }
 
+/// Consecutive lines of a file.
+#[derive(Debug)]
+pub struct LineBlock<'a> {
+    /// The number of the first.
+    pub first_line: u64,
+    /// The lines, without their newlines.
+    pub lines: Vec<&'a [u8]>,
+}
+
 /// Why the lines could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -47,9 +56,8 @@ impl<R: BufRead> LineBlocks<R> {
         }
     }
 
-    /// The next block: the number of its first line and its lines (without
-    /// their newlines), or `None` after the last.
-    pub fn next_block(&mut self) -> Result<Option<(u64, Vec<&[u8]>)>, LineBlocksError> {
+    /// The next block, or `None` after the last.
+    pub fn next_block(&mut self) -> Result<Option<LineBlock<'_>>, LineBlocksError> {
         self.buffer.clear();
         let mut block_first = None;
         while self.buffer.len() < self.block_bytes && self.next_line < self.end_line {
@@ -72,7 +80,10 @@ impl<R: BufRead> LineBlocks<R> {
             return Ok(None);
         };
         let lines = self.buffer[..self.buffer.len() - 1].split(|b| *b == b'\n').collect();
-        Ok(Some((block_first, lines)))
+        Ok(Some(LineBlock {
+            first_line: block_first,
+            lines,
+        }))
     }
 }
 
@@ -83,9 +94,9 @@ mod tests {
     fn read(text: &str, first: u64, end: u64, block_bytes: usize) -> Result<Vec<(u64, String)>, LineBlocksError> {
         let mut blocks = LineBlocks::new(text.as_bytes(), first, end, block_bytes);
         let mut seen = Vec::new();
-        while let Some((first, lines)) = blocks.next_block()? {
-            for (i, line) in lines.iter().enumerate() {
-                seen.push((first + i as u64, String::from_utf8(line.to_vec()).unwrap()));
+        while let Some(block) = blocks.next_block()? {
+            for (i, line) in block.lines.iter().enumerate() {
+                seen.push((block.first_line + i as u64, String::from_utf8(line.to_vec()).unwrap()));
             }
         }
         Ok(seen)
