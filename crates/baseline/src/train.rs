@@ -243,17 +243,7 @@ impl Trainer {
 /// Gives a baseline its content id and seals it (the `id` of the input is
 /// ignored).
 pub fn seal_baseline(mut baseline: Baseline) -> Result<(Baseline, SealedRecord), BaselineError> {
-    let mut value = serde_json::to_value(&baseline).map_err(|e| {
-        BaselineError::Record(model::record::RecordError::Canonical(
-            model::CanonicalError::InvalidJson(e.to_string()),
-        ))
-    })?;
-    let members = value.as_object_mut().expect("a struct serializes to an object");
-    members.remove("id");
-    let content = model::canonical::canonicalize_value(&value).map_err(model::record::RecordError::from)?;
-    let id = model::id::artifact_id(BASELINE_ID_KIND, content.as_bytes()).to_string();
-    let members = value.as_object().expect("an object");
-    let record = model::record::seal_members(members, &[("id", &id)])?;
+    let (id, record) = model::record::seal_with_content_id(&baseline, BASELINE_ID_KIND)?;
     baseline.id = id;
     Ok((baseline, record))
 }

@@ -69,6 +69,27 @@ pub fn seal(record: Value) -> Result<SealedRecord, RecordError> {
     seal_members(&members, &[])
 }
 
+/// Seals a record whose `id` is derived from its content: the
+/// [`crate::id::artifact_id`] of `kind` over the canonical bytes of
+/// `record` without `id` (any `id` it has is replaced). Returns the id and
+/// the sealed record.
+pub fn seal_with_content_id<T: serde::Serialize>(
+    record: &T,
+    kind: &str,
+) -> Result<(String, SealedRecord), RecordError> {
+    let mut value = serde_json::to_value(record).map_err(|e| CanonicalError::InvalidJson(e.to_string()))?;
+    let Value::Object(members) = &mut value else {
+        return Err(RecordError::NotAnObject {
+            found: json_type(&value),
+        });
+    };
+    members.remove("id");
+    let content = canonical::object_with_members(members, &[])?;
+    let id = crate::id::artifact_id(kind, content.as_bytes()).to_string();
+    let sealed = seal_members(members, &[("id", &id)])?;
+    Ok((id, sealed))
+}
+
 /// Seals the record made of `members` plus the string members `extra`
 /// (such as a content-derived `id`), without building the merged object.
 pub fn seal_members(members: &Map<String, Value>, extra: &[(&str, &str)]) -> Result<SealedRecord, RecordError> {
