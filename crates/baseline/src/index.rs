@@ -95,12 +95,6 @@ impl BaselineIndex {
         index
     }
 
-    /// The baseline of a bucket, if any.
-    pub fn get(&self, entity: &str, metric: &str, context: Context) -> Option<&Baseline> {
-        let at = self.by_key.get(entity)?.get(metric)?.get(&context)?;
-        Some(&self.picked[*at])
-    }
-
     /// The baseline of a bucket and its words, if any.
     pub fn get_with_words(&self, entity: &str, metric: &str, context: Context) -> Option<(&Baseline, &BaselineWords)> {
         let at = *self.by_key.get(entity)?.get(metric)?.get(&context)?;

@@ -37,10 +37,7 @@ pub use drifting::{
 };
 pub use error::EngineError;
 pub use inspect::{BaselineQuery, StoredBaseline, compare_baselines, explain_event, find_baseline, list_baselines};
-pub use reporting::{
-    BuiltReport, DEFAULT_TOP_K, RenderedReport, ReportFile, ReportRequest, build_report, render_report,
-};
+pub use reporting::{BuiltReport, DEFAULT_TOP_K, ReportFile, ReportRequest, build_report};
 pub use scoring::{ScoreRequest, ScoredRun, score_events};
 pub use selection::{ScoreQuery, SelectedScores, select_scores, top_scores};
-pub use store_view::StoreView;
 pub use training::{TrainedRun, train_baselines};

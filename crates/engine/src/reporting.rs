@@ -53,15 +53,15 @@ pub struct BuiltReport {
 /// A report on a store's scoring run, rendered: what `report` writes and
 /// the validator renders again.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedReport {
+struct RenderedReport {
     /// The SCORES_COMPUTED entry reported on.
-    pub scores_seq: u64,
+    scores_seq: u64,
     /// The Markdown first, then the figures.
-    pub files: Vec<report::Figure>,
+    files: Vec<report::Figure>,
 }
 
 /// Renders the report on a scoring run (by default the newest).
-pub fn render_report(
+fn render_report(
     view: &StoreView,
     scores_seq: Option<u64>,
     top_k: usize,

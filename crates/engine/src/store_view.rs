@@ -58,9 +58,4 @@ impl StoreView {
             Err(source) => Err(EngineError::Io { path, source }),
         }
     }
-
-    /// The store's folder.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
 }
