@@ -408,6 +408,13 @@ pub enum DriftCommand {
     /// --baseline-start, --baseline-end), building the profiles needed (PROFILE_BUILT) or reusing
     /// identical ones; one UBA_DELTA_COMPUTED entry.
     Compute(DriftComputeArgs),
+    /// List stored behaviour profiles (of one identity with --identity): their ids are the
+    /// baseline ids `drift compute --identity ID --baseline PROFILE_ID` takes. Read-only.
+    Profiles {
+        /// Only this identity's.
+        #[arg(long)]
+        identity: Option<String>,
+    },
     /// Summarize a computation's deltas per identity (counts by type, delta hashes): one
     /// UBA_DELTA_SUMMARY_BUILT entry.
     Summary(DriftSelectArgs),

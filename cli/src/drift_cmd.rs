@@ -14,6 +14,7 @@ use std::path::Path;
 pub(crate) fn run(store_dir: &Path, command: &DriftCommand, as_json: bool, out: &mut dyn Write) -> Outcome {
     match command {
         DriftCommand::Compute(args) => compute(store_dir, args, as_json, out),
+        DriftCommand::Profiles { identity } => profiles(store_dir, identity.as_deref(), as_json, out),
         DriftCommand::Summary(select) => summary(store_dir, select, as_json, out),
         DriftCommand::Export { select, out: path } => export(store_dir, select, path, as_json, out),
     }
@@ -104,6 +105,42 @@ fn compute(store_dir: &Path, args: &DriftComputeArgs, as_json: bool, out: &mut d
     for (delta_type, count) in &by_type {
         emit(out, format_args!("  {delta_type:<16} {count}"))?;
     }
+    Ok(exit::OK)
+}
+
+fn profiles(store_dir: &Path, identity: Option<&str>, as_json: bool, out: &mut dyn Write) -> Outcome {
+    let profiles = engine::DriftApi::new(store_dir)
+        .get_profiles(identity)
+        .map_err(drift_failure)?;
+    if as_json {
+        let rows: Vec<_> = profiles
+            .iter()
+            .map(|(profile, hash)| json!({"profile": profile, "hash": hash}))
+            .collect();
+        return emit(out, serde_json::Value::Array(rows)).map(|()| exit::OK);
+    }
+    emit(
+        out,
+        format_args!(
+            "{:<36}  {:<36}  {:>3}  {:<49}  {:>6}",
+            "profile (baseline id)", "identity", "v", "baseline window", "events"
+        ),
+    )?;
+    for (profile, _) in &profiles {
+        emit(
+            out,
+            format_args!(
+                "{:<36}  {:<36}  {:>3}  [{}, {})  {:>6}",
+                profile.id,
+                profile.identity_id,
+                profile.version,
+                profile.window.start,
+                profile.window.end,
+                profile.event_count
+            ),
+        )?;
+    }
+    emit(out, format_args!("{} profiles", profiles.len()))?;
     Ok(exit::OK)
 }
 

@@ -13,7 +13,7 @@ use drift::run::{
 use drift::window::Span;
 use ledger::EntryDraft;
 use model::Action;
-use model::drift::{DeltaSummary, DriftDelta, DriftThresholds};
+use model::drift::{BehaviorProfile, DeltaSummary, DriftDelta, DriftThresholds};
 use model::record::SealedRecord;
 use std::path::{Path, PathBuf};
 use store::{RecordFile, Store};
@@ -272,6 +272,22 @@ impl DriftApi {
             thresholds,
         };
         Ok(compute_drift(&mut store, &request)?.deltas)
+    }
+
+    /// Every stored profile (of one identity, if asked), in stored order,
+    /// with its record hash (the baseline hash deltas cite).
+    pub fn get_profiles(&self, identity_id: Option<&str>) -> Result<Vec<(BehaviorProfile, String)>, EngineError> {
+        let view = StoreView::read(&self.root)?;
+        let all: Vec<(BehaviorProfile, String)> = drift::events::read_records(
+            view.open(PROFILES_FILE)?,
+            PROFILES_FILE,
+            "profile",
+            view.accounted_lines(PROFILES_FILE),
+        )?;
+        Ok(all
+            .into_iter()
+            .filter(|(p, _)| identity_id.is_none_or(|id| id == p.identity_id))
+            .collect())
     }
 
     /// Every stored delta of an identity, in stored order.
