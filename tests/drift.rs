@@ -312,10 +312,29 @@ fn refusals_name_the_problem_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = small_store(dir.path());
     compute_small(&store, ("2026-01-12", "2026-01-19"));
-    let profile_id = lines(&store.join("profiles.jsonl"))[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    // The profile ids `--baseline` takes are listed by `drift profiles`.
+    let listed = json(
+        &store,
+        &[
+            "drift",
+            "profiles",
+            "--identity",
+            "00000000-0000-4000-8000-00000000000a",
+        ],
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let profile_id = listed[0]["profile"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(listed[0]["hash"].as_str().unwrap().len(), 64);
+    let none = json(
+        &store,
+        &[
+            "drift",
+            "profiles",
+            "--identity",
+            "00000000-0000-4000-8000-00000000000b",
+        ],
+    );
+    assert_eq!(none, serde_json::json!([]));
     let before = fs::read(store.join("ledger.jsonl")).unwrap();
     let refused = |args: &[&str], needle: &str| {
         let run = run_cli(&store, args);
