@@ -33,15 +33,22 @@ impl EventKey {
 
     /// The event id, lowercase hyphenated.
     pub fn event_id(&self) -> String {
-        let hex = format!("{:032x}", self.id);
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        String::from_utf8(self.event_id_bytes().to_vec()).expect("hex digits and hyphens are ASCII")
+    }
+
+    /// The event id's text, without allocating.
+    pub fn event_id_bytes(&self) -> [u8; 36] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b'-'; 36];
+        let mut nibble = 0;
+        for slot in 0..36 {
+            if matches!(slot, 8 | 13 | 18 | 23) {
+                continue;
+            }
+            out[slot] = HEX[((self.id >> (124 - 4 * nibble)) & 0xf) as usize];
+            nibble += 1;
+        }
+        out
     }
 }
 
@@ -172,7 +179,7 @@ pub fn profile_of(identity_id: &str, window: &Span, tally: &Tally, version: u64)
     ordered.sort_unstable();
     let mut tree = tlog::TreeBuilder::new();
     for key in &ordered {
-        tree.push(tlog::leaf_hash(&model::digest::sha256(key.event_id().as_bytes())));
+        tree.push(tlog::leaf_hash(&model::digest::sha256(&key.event_id_bytes())));
     }
     BehaviorProfile {
         id: String::new(),
