@@ -41,11 +41,11 @@ impl EventKey {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut out = [b'-'; 36];
         let mut nibble = 0;
-        for slot in 0..36 {
+        for (slot, byte) in out.iter_mut().enumerate() {
             if matches!(slot, 8 | 13 | 18 | 23) {
                 continue;
             }
-            out[slot] = HEX[((self.id >> (124 - 4 * nibble)) & 0xf) as usize];
+            *byte = HEX[((self.id >> (124 - 4 * nibble)) & 0xf) as usize];
             nibble += 1;
         }
         out
