@@ -87,9 +87,14 @@ pub enum BaselineError {
 
 impl BaselineError {
     /// The error of reading `file`'s lines.
-    pub fn of_lines(file: &str, error: model::record::LineBlocksError) -> BaselineError {
-        use model::record::LineBlocksError as E;
+    pub fn of_lines(file: &str, error: model::record::ReadLinesError) -> BaselineError {
+        use model::record::ReadLinesError as E;
         match error {
+            E::BadRecord { line, reason } => BaselineError::BadRecord {
+                file: file.to_owned(),
+                line,
+                reason,
+            },
             E::MissingLines { expected, found } => BaselineError::MissingLines {
                 file: file.to_owned(),
                 expected,

@@ -61,57 +61,40 @@ fn hex_of(bytes: &[u8]) -> String {
 /// Reads the records on lines `first_line .. end_line` (1-based, end
 /// exclusive) of `file` from `reader` (positioned at line 1), each without
 /// its `hash`, and hands those `wanted` accepts (by their bytes) to `visit`
-/// with their line number. A missing line or one that is not a record of
-/// type `T` is an error naming it.
+/// with their line number (`model::record::for_each_record`, its errors
+/// naming `file`).
 pub fn for_each_record<T, E>(
     reader: impl BufRead,
     file: &str,
     first_line: u64,
     end_line: u64,
-    mut wanted: impl FnMut(&[u8]) -> bool,
+    wanted: impl FnMut(&[u8]) -> bool,
     mut visit: impl FnMut(u64, T) -> Result<(), E>,
 ) -> Result<(), E>
 where
     T: serde::de::DeserializeOwned,
     E: From<BaselineError>,
 {
-    let mut read = 0u64;
-    for (index, line) in reader.split(b'\n').enumerate() {
-        let number = index as u64 + 1;
-        if number >= end_line {
-            break;
-        }
-        read = number;
-        if number < first_line {
-            continue;
-        }
-        let line = line.map_err(|source| BaselineError::Io {
-            file: file.to_owned(),
-            source,
-        })?;
-        if !wanted(&line) {
-            continue;
-        }
-        let bad = |reason: String| BaselineError::BadRecord {
-            file: file.to_owned(),
-            line: number,
-            reason,
-        };
-        let mut value: serde_json::Value = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
-        if let Some(members) = value.as_object_mut() {
-            members.remove("hash");
-        }
-        visit(number, serde_json::from_value(value).map_err(|e| bad(e.to_string()))?)?;
+    let read = model::record::for_each_record(reader, first_line, end_line, wanted, |number, record, _hash| {
+        visit(number, record).map_err(ReadOr::Visit)
+    });
+    match read {
+        Ok(()) => Ok(()),
+        Err(ReadOr::Read(error)) => Err(BaselineError::of_lines(file, error).into()),
+        Err(ReadOr::Visit(error)) => Err(error),
     }
-    if read + 1 < end_line {
-        return Err(BaselineError::MissingLines {
-            file: file.to_owned(),
-            expected: end_line - 1,
-            found: read,
-        }
-        .into());
+}
+
+/// A reading error, or the visitor's own.
+enum ReadOr<E> {
+    Read(model::record::ReadLinesError),
+    Visit(E),
+}
+
+impl<E> From<model::record::ReadLinesError> for ReadOr<E> {
+    fn from(error: model::record::ReadLinesError) -> Self {
+        ReadOr::Read(error)
     }
-    Ok(())
 }
 
 /// Reads the first `lines` baselines of `reader` (`baselines.jsonl`), each
@@ -180,7 +163,7 @@ mod tests {
             Err(BaselineError::MissingLines { expected, found, .. }) => assert_eq!((expected, found), (11, 9)),
             other => panic!("{other:?}"),
         }
-        match read("{\"n\":1}\n{\"n\":\"two\"}\n", 1, 3) {
+        match read("{\"hash\":\"h\",\"n\":1}\n{\"hash\":\"h\",\"n\":\"two\"}\n", 1, 3) {
             Err(BaselineError::BadRecord { line, file, .. }) => assert_eq!((line, file.as_str()), (2, "f.jsonl")),
             other => panic!("{other:?}"),
         }

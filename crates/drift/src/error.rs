@@ -81,10 +81,16 @@ pub enum DriftError {
 }
 
 impl DriftError {
-    /// The error of reading `file`'s lines.
-    pub fn of_lines(file: &str, error: model::record::LineBlocksError) -> DriftError {
-        use model::record::LineBlocksError as E;
+    /// The error of reading `file`'s lines (of records of `what`).
+    pub fn of_lines(file: &str, what: &'static str, error: model::record::ReadLinesError) -> DriftError {
+        use model::record::ReadLinesError as E;
         match error {
+            E::BadRecord { line, reason } => DriftError::BadRecord {
+                file: file.to_owned(),
+                line,
+                what,
+                reason,
+            },
             E::MissingLines { expected, found } => DriftError::MissingLines {
                 file: file.to_owned(),
                 expected,

@@ -29,7 +29,7 @@ where
     loop {
         let block = blocks
             .next_block()
-            .map_err(|error| DriftError::of_lines(BEHAVIOR_EVENTS_FILE, error))?;
+            .map_err(|error| DriftError::of_lines(BEHAVIOR_EVENTS_FILE, "behaviour event", error))?;
         let Some(model::record::LineBlock {
             first_line: block_first,
             lines: line_slices,
@@ -70,30 +70,16 @@ pub fn read_records<T: serde::de::DeserializeOwned>(
     lines: u64,
 ) -> Result<Vec<(T, String)>, DriftError> {
     let mut out = Vec::with_capacity(lines as usize);
-    for (index, line) in reader.split(b'\n').take(lines as usize).enumerate() {
-        let line = line.map_err(|source| DriftError::Io {
-            file: file.to_owned(),
-            source,
-        })?;
-        let bad = |reason: String| DriftError::BadRecord {
-            file: file.to_owned(),
-            line: index as u64 + 1,
-            what,
-            reason,
-        };
-        let mut value: serde_json::Value = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
-        let hash = match value.as_object_mut().and_then(|members| members.remove("hash")) {
-            Some(serde_json::Value::String(hash)) => hash,
-            _ => return Err(bad("no `hash`".into())),
-        };
-        out.push((serde_json::from_value(value).map_err(|e| bad(e.to_string()))?, hash));
-    }
-    if (out.len() as u64) < lines {
-        return Err(DriftError::MissingLines {
-            file: file.to_owned(),
-            expected: lines,
-            found: out.len() as u64,
-        });
-    }
+    model::record::for_each_record(
+        reader,
+        1,
+        lines + 1,
+        |_| true,
+        |_, record, hash| {
+            out.push((record, hash));
+            Ok::<_, model::record::ReadLinesError>(())
+        },
+    )
+    .map_err(|error| DriftError::of_lines(file, what, error))?;
     Ok(out)
 }

@@ -1,6 +1,7 @@
-//! Reading a record file's lines a block at a time: complete lines only,
-//! counted from 1, so that a caller can parse each block on every core and
-//! still name the line of any error.
+//! Reading a record file's lines: a block at a time ([`LineBlocks`]),
+//! complete lines only, counted from 1, so that a caller can parse each
+//! block on every core and still name the line of any error; or record by
+//! record, each with its `hash` taken out ([`for_each_record`]).
 
 use std::io::BufRead;
 
@@ -28,7 +29,7 @@ pub struct LineBlock<'a> {
 /// Why the lines could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum LineBlocksError {
+pub enum ReadLinesError {
     /// The reader failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -41,6 +42,65 @@ pub enum LineBlocksError {
         /// Complete lines found.
         found: u64,
     },
+    /// A line is not a record of the type asked for.
+    #[error("line {line}: {reason}")]
+    BadRecord {
+        /// The 1-based line.
+        line: u64,
+        /// What the parser said.
+        reason: String,
+    },
+}
+
+/// Reads the records on lines `first_line .. end_line` (1-based, end
+/// exclusive) of `reader` (positioned at line 1) and hands those `wanted`
+/// accepts (by their bytes) to `visit`, with their line number, as `T`
+/// (read without `hash`) and their `hash`.
+pub fn for_each_record<T, E>(
+    reader: impl BufRead,
+    first_line: u64,
+    end_line: u64,
+    mut wanted: impl FnMut(&[u8]) -> bool,
+    mut visit: impl FnMut(u64, T, String) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: serde::de::DeserializeOwned,
+    E: From<ReadLinesError>,
+{
+    let mut read = 0u64;
+    for (index, line) in reader.split(b'\n').enumerate() {
+        let number = index as u64 + 1;
+        if number >= end_line {
+            break;
+        }
+        read = number;
+        if number < first_line {
+            continue;
+        }
+        let line = line.map_err(ReadLinesError::Io)?;
+        if !wanted(&line) {
+            continue;
+        }
+        let bad = |reason: String| ReadLinesError::BadRecord { line: number, reason };
+        let mut value: serde_json::Value = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
+        let hash = match value.as_object_mut().and_then(|members| members.remove("hash")) {
+            Some(serde_json::Value::String(hash)) => hash,
+            _ => return Err(bad("no `hash` string".into()).into()),
+        };
+        visit(
+            number,
+            serde_json::from_value(value).map_err(|e| bad(e.to_string()))?,
+            hash,
+        )?;
+    }
+    if read + 1 < end_line {
+        return Err(ReadLinesError::MissingLines {
+            expected: end_line - 1,
+            found: read,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 impl<R: BufRead> LineBlocks<R> {
@@ -57,14 +117,14 @@ impl<R: BufRead> LineBlocks<R> {
     }
 
     /// The next block, or `None` after the last.
-    pub fn next_block(&mut self) -> Result<Option<LineBlock<'_>>, LineBlocksError> {
+    pub fn next_block(&mut self) -> Result<Option<LineBlock<'_>>, ReadLinesError> {
         self.buffer.clear();
         let mut block_first = None;
         while self.buffer.len() < self.block_bytes && self.next_line < self.end_line {
             let before = self.buffer.len();
             let read = self.reader.read_until(b'\n', &mut self.buffer)?;
             if read == 0 || self.buffer.last() != Some(&b'\n') {
-                return Err(LineBlocksError::MissingLines {
+                return Err(ReadLinesError::MissingLines {
                     expected: self.end_line - 1,
                     found: self.next_line - 1,
                 });
@@ -91,7 +151,7 @@ impl<R: BufRead> LineBlocks<R> {
 mod tests {
     use super::*;
 
-    fn read(text: &str, first: u64, end: u64, block_bytes: usize) -> Result<Vec<(u64, String)>, LineBlocksError> {
+    fn read(text: &str, first: u64, end: u64, block_bytes: usize) -> Result<Vec<(u64, String)>, ReadLinesError> {
         let mut blocks = LineBlocks::new(text.as_bytes(), first, end, block_bytes);
         let mut seen = Vec::new();
         while let Some(block) = blocks.next_block()? {
@@ -100,6 +160,49 @@ mod tests {
             }
         }
         Ok(seen)
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Numbered {
+        n: u64,
+    }
+
+    fn records(text: &str, first: u64, end: u64) -> Result<Vec<(u64, u64, String)>, ReadLinesError> {
+        let mut seen = Vec::new();
+        for_each_record(
+            text.as_bytes(),
+            first,
+            end,
+            |line| !line.contains(&b'7'),
+            |number, r: Numbered, hash| {
+                seen.push((number, r.n, hash));
+                Ok::<_, ReadLinesError>(())
+            },
+        )?;
+        Ok(seen)
+    }
+
+    #[test]
+    fn records_of_a_span_with_their_hash_taken_out() {
+        let text: String = (1..=9).map(|n| format!("{{\"hash\":\"h{n}\",\"n\":{n}}}\n")).collect();
+        let seen = records(&text, 5, 9).unwrap();
+        assert_eq!(
+            seen,
+            vec![(5, 5, "h5".into()), (6, 6, "h6".into()), (8, 8, "h8".into())]
+        );
+        assert_eq!(records(&text, 1, 1).unwrap(), vec![]);
+        assert!(matches!(
+            records(&text, 8, 12),
+            Err(ReadLinesError::MissingLines { expected: 11, found: 9 })
+        ));
+        assert!(matches!(
+            records("{\"hash\":\"h\",\"n\":1}\n{\"hash\":\"h\",\"n\":\"two\"}\n", 1, 3),
+            Err(ReadLinesError::BadRecord { line: 2, .. })
+        ));
+        assert!(matches!(
+            records("{\"n\":1}\n", 1, 2),
+            Err(ReadLinesError::BadRecord { line: 1, .. })
+        ));
     }
 
     #[test]
@@ -113,14 +216,14 @@ mod tests {
         assert!(read(&text, 5, 5, 10).unwrap().is_empty());
         assert!(matches!(
             read(&text, 1, 103, 10),
-            Err(LineBlocksError::MissingLines {
+            Err(ReadLinesError::MissingLines {
                 expected: 102,
                 found: 100
             })
         ));
         assert!(matches!(
             read("a\nb", 1, 3, 10),
-            Err(LineBlocksError::MissingLines { expected: 2, found: 1 })
+            Err(ReadLinesError::MissingLines { expected: 2, found: 1 })
         ));
     }
 }
