@@ -48,14 +48,10 @@ pub fn spans(entries: &[LedgerEntry], action: Action, file: &str) -> Vec<Span> {
                     time: entry.time.clone(),
                     first_line: claim.first_line,
                     end_line: claim.end_line(),
-                    merkle_root: hex_of(&claim.merkle_root),
+                    merkle_root: hex::encode(claim.merkle_root),
                 })
         })
         .collect()
-}
-
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads the records on lines `first_line .. end_line` (1-based, end

@@ -303,9 +303,12 @@ mod tests {
         assert!(first.baselines[1].stats.is_none());
         for (baseline, record) in first.baselines.iter().zip(&first.records) {
             assert_eq!(model::record::check_line(&record.line).unwrap(), record.hash);
-            let back: Baseline =
-                serde_json::from_str(&record.line.replace(&format!(",\"hash\":\"{}\"", hex(&record.hash)), ""))
-                    .unwrap();
+            let back: Baseline = serde_json::from_str(
+                &record
+                    .line
+                    .replace(&format!(",\"hash\":\"{}\"", hex::encode(record.hash)), ""),
+            )
+            .unwrap();
             assert_eq!(&back, baseline);
             book.observe(baseline);
         }
@@ -317,10 +320,6 @@ mod tests {
             first.baselines[0].id, second.baselines[0].id,
             "the version is part of the content"
         );
-    }
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     #[test]

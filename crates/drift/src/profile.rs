@@ -191,7 +191,7 @@ pub fn profile_of(identity_id: &str, window: &Span, tally: &Tally, version: u64)
         hosts: counts(&tally.hosts),
         hours: counts(&tally.hours),
         privileges: counts(&tally.privileges),
-        events_root: tree.root().iter().map(|b| format!("{b:02x}")).collect(),
+        events_root: hex::encode(tree.root()),
     }
 }
 

@@ -177,7 +177,7 @@ fn build_profiles(
             let (profile, record) = seal_profile(BehaviorProfile { version, ..candidate }, builder)?;
             let stored = StoredProfile {
                 profile: profile.clone(),
-                hash: hex(&record.hash),
+                hash: hex::encode(record.hash),
             };
             Ok(Some((stored, Some((profile, record)))))
         })
@@ -616,7 +616,7 @@ pub fn summary_run(
         inputs: json!({"deltas": {"file": DELTAS_FILE, "computation": found.seq}}),
         outputs: json!({
             "summaries": summaries.len(),
-            "summary_hashes": summaries.iter().map(|(_, r)| hex(&r.hash)).collect::<Vec<_>>(),
+            "summary_hashes": summaries.iter().map(|(_, r)| hex::encode(r.hash)).collect::<Vec<_>>(),
         }),
     };
     Ok(Some(SummaryRun { summaries, entry }))
@@ -661,8 +661,4 @@ pub fn export_run(
         outputs: json!({"deltas": hashes.len(), "delta_hashes": hashes, "sha256": model::digest::sha256_hex(&bytes), "bytes": bytes.len()}),
     };
     Ok(Some(ExportRun { bytes, entry }))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

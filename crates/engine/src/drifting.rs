@@ -194,7 +194,7 @@ pub fn summarize_drift(
         summaries: run
             .summaries
             .into_iter()
-            .map(|(s, r)| (s, r.hash.iter().map(|b| format!("{b:02x}")).collect()))
+            .map(|(s, r)| (s, hex::encode(r.hash)))
             .collect(),
     })
 }

@@ -3,8 +3,7 @@
 
 use crate::error::EngineError;
 use model::LedgerEntry;
-use model::claims::record_claims;
-use std::collections::BTreeMap;
+use model::claims::AccountedLines;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -15,26 +14,19 @@ pub struct StoreView {
     root: PathBuf,
     /// Every entry, in ledger order.
     pub entries: Vec<LedgerEntry>,
-    accounted: BTreeMap<String, u64>,
+    accounted: AccountedLines,
 }
 
 impl StoreView {
     /// Reads the ledger of the store at `root`.
     pub fn read(root: &Path) -> Result<StoreView, EngineError> {
         let mut entries = Vec::new();
-        let mut accounted: BTreeMap<String, u64> = BTreeMap::new();
+        let mut accounted = AccountedLines::default();
         for read in ledger::reader::read_lines(root, |_| true)? {
-            let entry = read.entry.map_err(|reason| EngineError::BadEntry {
-                line: read.line,
-                reason,
-            })?;
-            for claim in record_claims(&entry).map_err(|reason| EngineError::BadEntry {
-                line: read.line,
-                reason,
-            })? {
-                let end = accounted.entry(claim.file.clone()).or_default();
-                *end = (*end).max(claim.end_line() - 1);
-            }
+            let line = read.line;
+            let bad = |reason| EngineError::BadEntry { line, reason };
+            let entry = read.entry.map_err(bad)?;
+            accounted.add(&entry).map_err(bad)?;
             entries.push(entry);
         }
         Ok(StoreView {
@@ -46,7 +38,7 @@ impl StoreView {
 
     /// Lines of `file` the entries account for.
     pub fn accounted_lines(&self, file: &str) -> u64 {
-        self.accounted.get(file).copied().unwrap_or(0)
+        self.accounted.lines(file)
     }
 
     /// A reader of `file` from its first line; an absent file reads empty.

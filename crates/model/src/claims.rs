@@ -62,3 +62,25 @@ pub fn record_claims(entry: &LedgerEntry) -> Result<Vec<RecordClaim>, String> {
     }
     Ok(claims)
 }
+
+/// How many lines of each record file a sequence of entries accounts for:
+/// the end of the furthest claim on each file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountedLines(std::collections::BTreeMap<String, u64>);
+
+impl AccountedLines {
+    /// Counts the claims of `entry`; when its `outputs.records` does not
+    /// parse, it counts nothing and says why.
+    pub fn add(&mut self, entry: &LedgerEntry) -> Result<(), String> {
+        for claim in record_claims(entry)? {
+            let end = self.0.entry(claim.file.clone()).or_default();
+            *end = (*end).max(claim.end_line() - 1);
+        }
+        Ok(())
+    }
+
+    /// Lines of `file` accounted for.
+    pub fn lines(&self, file: &str) -> u64 {
+        self.0.get(file).copied().unwrap_or(0)
+    }
+}

@@ -7,9 +7,8 @@ use crate::error::ReplayError;
 use crate::finding::FindingKind;
 use crate::registry::ReplayContext;
 use model::LedgerEntry;
-use model::claims::record_claims;
+use model::claims::AccountedLines;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -18,28 +17,25 @@ use std::path::Path;
 /// for: what the action saw when it ran.
 pub(crate) struct Before {
     pub(crate) entries: Vec<LedgerEntry>,
-    accounted: BTreeMap<String, u64>,
+    accounted: AccountedLines,
 }
 
 impl Before {
     pub(crate) fn read(root: &Path, seq: u64) -> Result<Before, ReplayError> {
         let mut entries = Vec::new();
-        let mut accounted: BTreeMap<String, u64> = BTreeMap::new();
-        // Lines that do not parse are findings of the ledger checks; here
-        // they account for nothing.
+        let mut accounted = AccountedLines::default();
+        // Lines or claims that do not parse are findings of the ledger and
+        // record checks; here they account for nothing.
         for read in ledger::reader::read_lines(root, |index| index < seq)? {
             let Ok(entry) = read.entry else { continue };
-            for claim in record_claims(&entry).unwrap_or_default() {
-                let end = accounted.entry(claim.file.clone()).or_default();
-                *end = (*end).max(claim.end_line() - 1);
-            }
+            let _ = accounted.add(&entry);
             entries.push(entry);
         }
         Ok(Before { entries, accounted })
     }
 
     pub(crate) fn lines(&self, file: &str) -> u64 {
-        self.accounted.get(file).copied().unwrap_or(0)
+        self.accounted.lines(file)
     }
 }
 
