@@ -397,40 +397,8 @@ pub fn scale_of(baseline: &Baseline) -> Option<(ScaleBasis, Option<f64>)> {
     })
 }
 
-/// Appends the stored line of `score` (its `id` derived from its content,
-/// the `id` field of `score` ignored) to `out`; returns its hash.
-pub fn write_score(
-    score: &ScoredEvent,
-    builder: &mut RecordBuilder,
-    out: &mut Vec<u8>,
-) -> Result<[u8; 32], BaselineError> {
-    let line = ScoreLine {
-        event_id: &score.event_id,
-        timestamp: &score.timestamp,
-        entity: &score.entity,
-        metric: &score.metric,
-        value: score.value,
-        context: &score.context,
-        status: score.status,
-        skip_reason: score.skip_reason,
-        baseline_id: score.baseline_id.as_deref(),
-        baseline_version: score.baseline_version,
-        n: score.n,
-        confidence: score.confidence,
-        median: score.median,
-        deviation: score.deviation,
-        scale: score.scale,
-        scale_basis: score.scale_basis,
-        score: score.score,
-        direction: score.direction,
-        is_anomaly: score.is_anomaly,
-        threshold: score.threshold,
-        explanation: &score.explanation,
-    };
-    write_line(&line, builder, out)
-}
-
-/// Appends the stored line of `score` to `out`; returns its hash.
+/// Appends the stored line of `score` to `out` (its `id` derived from its
+/// content); returns its hash.
 pub fn write_line(
     score: &ScoreLine<'_>,
     builder: &mut RecordBuilder,
@@ -482,4 +450,94 @@ pub fn write_line(
     builder.string("timestamp", score.timestamp);
     builder.number("value", score.value).map_err(canonical)?;
     Ok(builder.seal(Some(SCORE_ID_KIND), out).hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::TrainedBaseline;
+    use crate::train::{TrainParams, Trainer, VersionBook};
+    use std::borrow::Cow::Borrowed;
+
+    /// Four buckets, one per way a score can end: spread around 10
+    /// (scaled MAD), mostly 0 (mean absolute deviation), all 5 (constant),
+    /// and too few samples; plus an event with no bucket at all.
+    #[test]
+    fn written_lines_are_the_canonical_records_of_their_scores() {
+        let times: Vec<String> = (5..17).map(|d| format!("2026-01-{d:02}T09:00:00.000Z")).collect();
+        let mut events = Vec::new();
+        for (i, time) in times.iter().enumerate() {
+            let spread = 10.0 + (i % 4) as f64;
+            let mostly = if i % 5 == 0 { 3.0 } else { 0.0 };
+            for (entity, value) in [("spread", spread), ("mostly", mostly), ("flat", 5.0)] {
+                events.push(StoredMetricEvent {
+                    id: Borrowed("e"),
+                    timestamp: Borrowed(time),
+                    entity: Borrowed(entity),
+                    metric: Borrowed("m"),
+                    value,
+                });
+            }
+        }
+        events.push(StoredMetricEvent {
+            id: Borrowed("e"),
+            timestamp: Borrowed(&times[0]),
+            entity: Borrowed("few"),
+            metric: Borrowed("m"),
+            value: 1.0,
+        });
+        let mut trainer = Trainer::new(TrainParams::default(), "f", vec![100]);
+        trainer.push_block(1, &events).unwrap();
+        let trained = trainer.finish(&VersionBook::default()).unwrap();
+        let stored = trained.baselines.into_iter().map(|baseline| TrainedBaseline {
+            baseline,
+            trained_at: String::new(),
+        });
+        let index = BaselineIndex::new(stored, &BaselineSelection::Latest);
+        let params = ScoreParams {
+            threshold: 3.5,
+            context: ContextKind::HourOfDay,
+            selection: BaselineSelection::Latest,
+        };
+        let probe = |entity: &'static str, value: f64| StoredMetricEvent {
+            id: Borrowed("00000000-0000-4000-8000-000000000001"),
+            timestamp: Borrowed("2026-01-20T09:30:00.000Z"),
+            entity: Borrowed(entity),
+            metric: Borrowed("m"),
+            value,
+        };
+        let mut bases = Vec::new();
+        for event in [
+            probe("spread", 30.0),
+            probe("mostly", 7.0),
+            probe("flat", 6.0),
+            probe("flat", 5.0),
+            probe("few", 1.0),
+            probe("nobody", 1.0),
+        ] {
+            let (mut context, mut explanation) = (String::new(), String::new());
+            let line = measure_event(&event, &index, &params, &mut context, &mut explanation, "3.5", "f", 1).unwrap();
+            let mut written = Vec::new();
+            let hash = write_line(&line, &mut RecordBuilder::new(), &mut written).unwrap();
+            let (id, expected) = model::record::seal_with_content_id(&line.to_owned_record(), SCORE_ID_KIND).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), expected.line);
+            assert_eq!(hash, expected.hash);
+            assert!(expected.line.contains(&id));
+            bases.push((
+                line.scale_basis.map(ScaleBasis::as_str),
+                line.skip_reason.map(SkipReason::as_str),
+            ));
+        }
+        assert_eq!(
+            bases,
+            vec![
+                (Some("scaled_mad"), None),
+                (Some("mean_abs_dev"), None),
+                (Some("constant"), None),
+                (Some("constant"), None),
+                (None, Some("insufficient_history")),
+                (None, Some("no_baseline")),
+            ]
+        );
+    }
 }

@@ -274,16 +274,25 @@ impl DriftApi {
         Ok(compute_drift(&mut store, &request)?.deltas)
     }
 
+    /// The records of `file` the ledger accounts for, with their hashes.
+    fn stored<T: serde::de::DeserializeOwned>(
+        &self,
+        file: &str,
+        what: &'static str,
+    ) -> Result<Vec<(T, String)>, EngineError> {
+        let view = StoreView::read(&self.root)?;
+        Ok(drift::events::read_records(
+            view.open(file)?,
+            file,
+            what,
+            view.accounted_lines(file),
+        )?)
+    }
+
     /// Every stored profile (of one identity, if asked), in stored order,
     /// with its record hash (the baseline hash deltas cite).
     pub fn get_profiles(&self, identity_id: Option<&str>) -> Result<Vec<(BehaviorProfile, String)>, EngineError> {
-        let view = StoreView::read(&self.root)?;
-        let all: Vec<(BehaviorProfile, String)> = drift::events::read_records(
-            view.open(PROFILES_FILE)?,
-            PROFILES_FILE,
-            "profile",
-            view.accounted_lines(PROFILES_FILE),
-        )?;
+        let all: Vec<(BehaviorProfile, String)> = self.stored(PROFILES_FILE, "profile")?;
         Ok(all
             .into_iter()
             .filter(|(p, _)| identity_id.is_none_or(|id| id == p.identity_id))
@@ -292,13 +301,7 @@ impl DriftApi {
 
     /// Every stored delta of an identity, in stored order.
     pub fn get_behavior_deltas(&self, identity_id: &str) -> Result<Vec<DriftDelta>, EngineError> {
-        let view = StoreView::read(&self.root)?;
-        let all: Vec<(DriftDelta, String)> = drift::events::read_records(
-            view.open(DELTAS_FILE)?,
-            DELTAS_FILE,
-            "delta",
-            view.accounted_lines(DELTAS_FILE),
-        )?;
+        let all: Vec<(DriftDelta, String)> = self.stored(DELTAS_FILE, "delta")?;
         Ok(all
             .into_iter()
             .map(|(d, _)| d)
@@ -314,13 +317,7 @@ impl DriftApi {
         baseline_hash: &str,
         window: &Span,
     ) -> Result<Option<DeltaSummary>, EngineError> {
-        let view = StoreView::read(&self.root)?;
-        let all: Vec<(DeltaSummary, String)> = drift::events::read_records(
-            view.open(SUMMARIES_FILE)?,
-            SUMMARIES_FILE,
-            "summary",
-            view.accounted_lines(SUMMARIES_FILE),
-        )?;
+        let all: Vec<(DeltaSummary, String)> = self.stored(SUMMARIES_FILE, "summary")?;
         Ok(all
             .into_iter()
             .map(|(s, _)| s)
