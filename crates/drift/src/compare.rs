@@ -2,7 +2,8 @@
 //! profile, stated as a fact with the events that evidence it.
 
 use crate::error::DriftError;
-use crate::profile::Tally;
+use crate::profile::EventKey;
+use crate::tally::{Facet, IdentityEvents};
 use crate::window::Span;
 use model::drift::{BehaviorProfile, DELTA_ID_KIND, DeltaType, DriftDelta, DriftThresholds};
 use model::record::SealedRecord;
@@ -19,15 +20,17 @@ pub struct StoredProfile {
 
 /// The deltas of one identity, sealed, in order: new event types, hosts,
 /// time buckets and privileges (each by value), then frequency shifts (by
-/// event type).
+/// event type). `baseline_span` is the profile's window, which callers
+/// comparing many profiles of one window parse once.
 pub fn deltas_of(
     baseline: &StoredProfile,
-    observed: &Tally,
+    baseline_span: &Span,
+    observed: IdentityEvents<'_>,
     window: &Span,
     thresholds: &DriftThresholds,
 ) -> Result<Vec<(DriftDelta, SealedRecord)>, DriftError> {
     let profile = &baseline.profile;
-    let baseline_span = Span::from_window("baseline window", &profile.window)?;
+    debug_assert_eq!(baseline_span.window, profile.window);
     let fact = |delta_type, value: &str, magnitude, baseline_value, observed_value, event_ids| DriftDelta {
         id: String::new(),
         identity_id: profile.identity_id.clone(),
@@ -44,20 +47,25 @@ pub fn deltas_of(
         event_ids,
     };
     let mut deltas = Vec::new();
-    for (delta_type, seen, known) in [
-        (DeltaType::NewEventType, &observed.event_types, &profile.event_types),
-        (DeltaType::NewHost, &observed.hosts, &profile.hosts),
-        (DeltaType::NewTimeBucket, &observed.hours, &profile.hours),
-        (DeltaType::NewPrivilege, &observed.privileges, &profile.privileges),
+    for (delta_type, facet, known) in [
+        (DeltaType::NewEventType, Facet::EventType, &profile.event_types),
+        (DeltaType::NewHost, Facet::Host, &profile.hosts),
+        (DeltaType::NewTimeBucket, Facet::Hour, &profile.hours),
+        (DeltaType::NewPrivilege, Facet::Privilege, &profile.privileges),
     ] {
-        for (value, events) in new_values(seen, known) {
+        // Most values are known: only new ones are gathered.
+        let mut new_values: BTreeMap<&str, Vec<EventKey>> = BTreeMap::new();
+        for (value, key) in observed.values(facet).filter(|(value, _)| !known.contains_key(*value)) {
+            new_values.entry(value).or_default().push(key);
+        }
+        for (value, events) in &new_values {
             deltas.push(fact(
                 delta_type,
                 value,
                 1.0,
                 0.0,
                 events.len() as f64,
-                observed.event_ids(events),
+                event_ids(events),
             ));
         }
     }
@@ -66,7 +74,11 @@ pub fn deltas_of(
         // lengths are whole milliseconds, so the product is exact and the
         // one division rounds once.
         let expected = (*count as f64 * window.millis as f64) / baseline_span.millis as f64;
-        let events = observed.event_types.get(event_type).map_or(&[][..], Vec::as_slice);
+        let events: Vec<EventKey> = observed
+            .values(Facet::EventType)
+            .filter(|(value, _)| value == event_type)
+            .map(|(_, key)| key)
+            .collect();
         let seen = events.len() as f64;
         let magnitude = seen - expected;
         if magnitude.abs() > thresholds.frequency_threshold {
@@ -76,7 +88,7 @@ pub fn deltas_of(
                 magnitude,
                 expected,
                 seen,
-                observed.event_ids(events),
+                event_ids(&events),
             ));
         }
     }
@@ -86,11 +98,7 @@ pub fn deltas_of(
         .collect()
 }
 
-fn new_values<'a>(
-    seen: &'a BTreeMap<String, Vec<u32>>,
-    known: &'a BTreeMap<String, u64>,
-) -> impl Iterator<Item = (&'a str, &'a [u32])> {
-    seen.iter()
-        .filter(|(value, _)| !known.contains_key(*value))
-        .map(|(value, events)| (value.as_str(), events.as_slice()))
+/// The ids of events already in (timestamp, event id) order.
+fn event_ids(events: &[EventKey]) -> Vec<String> {
+    events.iter().map(EventKey::event_id).collect()
 }

@@ -1,64 +1,81 @@
 //! Reading stored behaviour events (`events/behavior.jsonl`): a range of
-//! lines, parsed on every core a block at a time, handed on in file order.
+//! lines, handed on a block at a time in file order (the tally parses
+//! them on every core).
 
 use crate::error::DriftError;
-use model::event::StoredBehaviorEvent;
 use rayon::prelude::*;
 use std::io::BufRead;
 
 /// The behaviour events file, relative to the store.
 pub const BEHAVIOR_EVENTS_FILE: &str = "events/behavior.jsonl";
 
-/// Bytes read and parsed at a time.
+/// Bytes read at a time.
 const BLOCK_BYTES: usize = 4 << 20;
-/// Lines parsed by one task.
-const LINES_PER_TASK: usize = 4096;
 
 /// Reads the first `lines` lines of the behaviour events file from
-/// `reader` and calls `visit` with each block of parsed events, in file
-/// order, with the line number of the block's first event.
+/// `reader` and calls `visit` with each block of lines (without their
+/// newlines), in file order, with the line number of the block's first.
 pub fn for_each_block<E>(
     reader: impl BufRead,
     lines: u64,
-    mut visit: impl FnMut(u64, &[StoredBehaviorEvent<'_>]) -> Result<(), E>,
+    mut visit: impl FnMut(u64, &[&[u8]]) -> Result<(), E>,
 ) -> Result<(), E>
 where
     E: From<DriftError>,
 {
     let mut blocks = model::record::LineBlocks::new(reader, 1, lines + 1, BLOCK_BYTES);
-    loop {
-        let block = blocks
-            .next_block()
-            .map_err(|error| DriftError::of_lines(BEHAVIOR_EVENTS_FILE, "behaviour event", error))?;
-        let Some(model::record::LineBlock {
-            first_line: block_first,
-            lines: line_slices,
-        }) = block
-        else {
-            break;
-        };
-        let parsed: Vec<Vec<StoredBehaviorEvent<'_>>> = line_slices
-            .par_chunks(LINES_PER_TASK)
-            .enumerate()
-            .map(|(task, chunk)| {
-                chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(i, line)| {
-                        serde_json::from_slice::<StoredBehaviorEvent<'_>>(line).map_err(|e| DriftError::BadRecord {
-                            file: BEHAVIOR_EVENTS_FILE.to_owned(),
-                            line: block_first + (task * LINES_PER_TASK + i) as u64,
-                            what: "behaviour event",
-                            reason: e.to_string(),
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .collect::<Result<_, _>>()?;
-        let events: Vec<StoredBehaviorEvent<'_>> = parsed.into_iter().flatten().collect();
-        visit(block_first, &events)?;
+    while let Some(block) = blocks
+        .next_block()
+        .map_err(|error| DriftError::of_lines(BEHAVIOR_EVENTS_FILE, "behaviour event", error))?
+    {
+        visit(block.first_line, &block.lines)?;
     }
     Ok(())
+}
+
+/// What the drift needs of a stored identity: its id (and, as of every
+/// stored record, a `hash`).
+#[derive(serde::Deserialize)]
+struct RegisteredIdentity<'a> {
+    #[serde(borrow)]
+    identity_id: std::borrow::Cow<'a, str>,
+    #[serde(borrow, rename = "hash")]
+    _hash: std::borrow::Cow<'a, str>,
+}
+
+/// The ids of the identities on lines `1 ..= lines` of `identities.jsonl`,
+/// in order, each once (read on every core).
+pub fn read_identity_ids(
+    reader: impl BufRead,
+    file: &str,
+    lines: u64,
+) -> Result<std::collections::BTreeSet<String>, DriftError> {
+    let mut blocks = model::record::LineBlocks::new(reader, 1, lines + 1, BLOCK_BYTES);
+    let mut ids = Vec::with_capacity(lines as usize);
+    while let Some(block) = blocks
+        .next_block()
+        .map_err(|error| DriftError::of_lines(file, "identity", error))?
+    {
+        let parsed: Vec<String> = block
+            .lines
+            .par_iter()
+            .enumerate()
+            .map(|(index, line)| {
+                serde_json::from_slice::<RegisteredIdentity<'_>>(line)
+                    .map(|identity| identity.identity_id.into_owned())
+                    .map_err(|e| DriftError::BadRecord {
+                        file: file.to_owned(),
+                        line: block.first_line + index as u64,
+                        what: "identity",
+                        reason: e.to_string(),
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        ids.extend(parsed);
+    }
+    ids.par_sort_unstable();
+    ids.dedup();
+    Ok(ids.into_iter().collect())
 }
 
 /// Reads the records on lines `1 ..= lines` of `file` (JSON objects with a

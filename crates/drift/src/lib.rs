@@ -9,6 +9,8 @@
 //! - [`thresholds`]: flag, then `UBA_DRIFT_FREQUENCY_THRESHOLD` /
 //!   `UBA_DRIFT_OBSERVATION_WINDOW_DAYS`, then 0.0 / 7 (the caller reads the
 //!   environment; the values in effect are recorded everywhere);
+//! - [`tally`]: the events of every identity in a baseline and an
+//!   observation window, read on every core and grouped compactly;
 //! - [`profile`]: counting an identity's event types, hosts, hours of day
 //!   and privileges over a baseline window into a `BehaviorProfile`;
 //! - [`compare`]: the deltas NEW_EVENT_TYPE, NEW_HOST, NEW_TIME_BUCKET,
@@ -54,6 +56,7 @@ pub mod profile;
 pub mod run;
 mod seal;
 pub mod summary;
+pub mod tally;
 pub mod thresholds;
 pub mod window;
 

@@ -2,19 +2,20 @@
 //! counted, and sealed as immutable versioned records.
 
 use crate::error::DriftError;
+use crate::tally::{Facet, IdentityEvents};
 use crate::window::Span;
 use model::drift::{BehaviorProfile, PROFILE_ID_KIND};
 use model::event::StoredBehaviorEvent;
 use model::record::{RecordBuilder, SealedRecord};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// An event as a tally keeps it: its stored time (always 24 bytes,
-/// `YYYY-MM-DDTHH:MM:SS.fffZ`) and its UUID as a number; both order as
+/// `YYYY-MM-DDTHH:MM:SS.fffZ`) and its UUID's 16 bytes; both order as
 /// their text does, so sorting them sorts by (timestamp, event_id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EventKey {
     time: [u8; 24],
-    id: u128,
+    id: [u8; 16],
 }
 
 impl EventKey {
@@ -31,6 +32,11 @@ impl EventKey {
         Ok(EventKey { time, id })
     }
 
+    /// The event's stored timestamp.
+    pub fn timestamp(&self) -> &str {
+        std::str::from_utf8(&self.time).expect("the whole of a timestamp string")
+    }
+
     /// The event id, lowercase hyphenated.
     pub fn event_id(&self) -> String {
         String::from_utf8(self.event_id_bytes().to_vec()).expect("hex digits and hyphens are ASCII")
@@ -38,86 +44,37 @@ impl EventKey {
 
     /// The event id's text, without allocating.
     pub fn event_id_bytes(&self) -> [u8; 36] {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut out = [b'-'; 36];
-        let mut nibble = 0;
-        for (slot, byte) in out.iter_mut().enumerate() {
-            if matches!(slot, 8 | 13 | 18 | 23) {
-                continue;
-            }
-            *byte = HEX[((self.id >> (124 - 4 * nibble)) & 0xf) as usize];
-            nibble += 1;
+        let mut digits = [0u8; 32];
+        hex::encode_to_slice(self.id, &mut digits).expect("32 hex digits for 16 bytes");
+        for (from, to) in [(0..8, 0), (8..12, 9), (12..16, 14), (16..20, 19), (20..32, 24)] {
+            out[to..to + from.len()].copy_from_slice(&digits[from]);
         }
         out
     }
 }
 
-fn parse_uuid(text: &str) -> Option<u128> {
+fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     let bytes = text.as_bytes();
     if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|at| bytes[*at] != b'-') {
         return None;
     }
-    let mut value = 0u128;
+    let mut digits = [0u8; 32];
+    let mut next = 0;
     for (at, byte) in bytes.iter().enumerate() {
         if matches!(at, 8 | 13 | 18 | 23) {
             continue;
         }
-        let digit = match byte {
-            b'0'..=b'9' => byte - b'0',
-            b'a'..=b'f' => byte - b'a' + 10,
-            _ => return None,
-        };
-        value = value << 4 | u128::from(digit);
-    }
-    Some(value)
-}
-
-/// The events of one identity in one window, indexed by what they carry
-/// (for the profile's counts and `events_root`, and for evidence).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Every event counted.
-    pub events: Vec<EventKey>,
-    /// Per event type, the indexes of its events in `events`.
-    pub event_types: BTreeMap<String, Vec<u32>>,
-    /// Per host.
-    pub hosts: BTreeMap<String, Vec<u32>>,
-    /// Per hour of day, two digits.
-    pub hours: BTreeMap<String, Vec<u32>>,
-    /// Per privilege.
-    pub privileges: BTreeMap<String, Vec<u32>>,
-}
-
-impl Tally {
-    /// Counts one event.
-    pub fn add(&mut self, event: &StoredBehaviorEvent<'_>, key: EventKey) {
-        let at = self.events.len() as u32;
-        self.events.push(key);
-        push(&mut self.event_types, &event.event_type, at);
-        if let Some(host) = &event.host {
-            push(&mut self.hosts, host, at);
+        // Stored ids are lowercase; `hex` alone would take uppercase too.
+        if !matches!(byte, b'0'..=b'9' | b'a'..=b'f') {
+            return None;
         }
-        push(&mut self.hours, hour_of(&event.timestamp), at);
-        if let Some(privilege) = &event.privilege {
-            push(&mut self.privileges, privilege, at);
-        }
+        digits[next] = *byte;
+        next += 1;
     }
-
-    /// The event ids of `indexes`, in (timestamp, event_id) order.
-    pub fn event_ids(&self, indexes: &[u32]) -> Vec<String> {
-        let mut picked: Vec<EventKey> = indexes.iter().map(|i| self.events[*i as usize]).collect();
-        picked.sort_unstable();
-        picked.iter().map(EventKey::event_id).collect()
-    }
-}
-
-fn push(map: &mut BTreeMap<String, Vec<u32>>, key: &str, at: u32) {
-    match map.get_mut(key) {
-        Some(list) => list.push(at),
-        None => {
-            map.insert(key.to_owned(), vec![at]);
-        }
-    }
+    let mut id = [0u8; 16];
+    hex::decode_to_slice(digits, &mut id).ok()?;
+    Some(id)
 }
 
 /// The hour of day of a stored timestamp, two digits.
@@ -125,72 +82,25 @@ pub fn hour_of(timestamp: &str) -> &str {
     timestamp.get(11..13).unwrap_or("")
 }
 
-/// Per identity, the tallies of its events in a baseline and an
-/// observation window, filled a block of events at a time, in any order.
-#[derive(Debug, Default)]
-pub struct WindowTallies {
-    /// Per identity, its events in the baseline window.
-    pub baseline: HashMap<String, Tally>,
-    /// Per identity, its events in the observation window.
-    pub observed: HashMap<String, Tally>,
-}
-
-impl WindowTallies {
-    /// Counts the events of `events` that fall in either window, of the
-    /// identities `wanted` accepts; an event not in the stored form is
-    /// refused with its index in `events`.
-    pub fn add_block(
-        &mut self,
-        events: &[StoredBehaviorEvent<'_>],
-        baseline: Option<&Span>,
-        observed: Option<&Span>,
-        wanted: impl Fn(&str) -> bool,
-    ) -> Result<(), (usize, String)> {
-        for (index, event) in events.iter().enumerate() {
-            let in_baseline = baseline.is_some_and(|span| span.contains(&event.timestamp));
-            let in_observed = observed.is_some_and(|span| span.contains(&event.timestamp));
-            if !(in_baseline || in_observed) || !wanted(&event.identity_id) {
-                continue;
-            }
-            let key = EventKey::of(event).map_err(|reason| (index, reason))?;
-            if in_baseline {
-                tally_of(&mut self.baseline, &event.identity_id).add(event, key);
-            }
-            if in_observed {
-                tally_of(&mut self.observed, &event.identity_id).add(event, key);
-            }
-        }
-        Ok(())
-    }
-}
-
-fn tally_of<'m>(map: &'m mut HashMap<String, Tally>, identity: &str) -> &'m mut Tally {
-    if !map.contains_key(identity) {
-        map.insert(identity.to_owned(), Tally::default());
-    }
-    map.get_mut(identity).expect("inserted above")
-}
-
-/// The profile of one identity's baseline tally (its `id` empty until
-/// sealed).
-pub fn profile_of(identity_id: &str, window: &Span, tally: &Tally, version: u64) -> BehaviorProfile {
-    let counts = |map: &BTreeMap<String, Vec<u32>>| map.iter().map(|(k, v)| (k.clone(), v.len() as u64)).collect();
-    let mut ordered = tally.events.clone();
-    ordered.sort_unstable();
+/// The profile of one identity's events in its baseline window (its `id`
+/// empty until sealed).
+pub fn profile_of(identity_id: &str, window: &Span, events: IdentityEvents<'_>, version: u64) -> BehaviorProfile {
+    // The ids themselves are the leaves: a counted event is proved with an
+    // RFC 6962 inclusion proof of its id.
     let mut tree = tlog::TreeBuilder::new();
-    for key in &ordered {
-        tree.push(tlog::leaf_hash(&model::digest::sha256(&key.event_id_bytes())));
+    for key in events.keys() {
+        tree.push(tlog::leaf_hash(&key.event_id_bytes()));
     }
     BehaviorProfile {
         id: String::new(),
         identity_id: identity_id.to_owned(),
         version,
         window: window.window.clone(),
-        event_count: tally.events.len() as u64,
-        event_types: counts(&tally.event_types),
-        hosts: counts(&tally.hosts),
-        hours: counts(&tally.hours),
-        privileges: counts(&tally.privileges),
+        event_count: events.len() as u64,
+        event_types: events.counts(Facet::EventType),
+        hosts: events.counts(Facet::Host),
+        hours: events.counts(Facet::Hour),
+        privileges: events.counts(Facet::Privilege),
         events_root: hex::encode(tree.root()),
     }
 }
@@ -277,6 +187,37 @@ mod tests {
             let reference = crate::seal::seal_with_id(profile, PROFILE_ID_KIND, |p, id| p.id = id).unwrap();
             prop_assert_eq!(direct, reference);
         }
+    }
+
+    #[test]
+    fn events_root_is_the_merkle_tree_hash_of_the_ids_in_time_order() {
+        let ids = [
+            "00000000-0000-4000-8000-00000000000c",
+            "00000000-0000-4000-8000-00000000000a",
+            "00000000-0000-4000-8000-00000000000b",
+        ];
+        let lines: Vec<String> = ids
+            .iter()
+            .zip(["09", "08", "10"])
+            .map(|(id, hour)| {
+                format!(
+                    "{{\"event_id\":\"{id}\",\"event_type\":\"login\",\"identity_id\":\"i\",\"timestamp\":\"2026-01-05T{hour}:00:00.000Z\"}}"
+                )
+            })
+            .collect();
+        let window = Span::parse("baseline", "2026-01-05", "2026-01-06").unwrap();
+        let mut builder = crate::tally::TallyBuilder::new(&["i"], Some(&window), None, lines.len());
+        let block: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+        builder.add_lines(&block).unwrap();
+        let tallies = builder.finish();
+        let profile = profile_of("i", &window, tallies.baseline(0), 1);
+        // RFC 6962 §2.1 for three leaves, in time order (08, 09, 10 o'clock):
+        // MTH = node(node(leaf(a), leaf(c)), leaf(b)).
+        let leaf = |id: &str| tlog::leaf_hash(id.as_bytes());
+        let expected = tlog::node_hash(&tlog::node_hash(&leaf(ids[1]), &leaf(ids[0])), &leaf(ids[2]));
+        assert_eq!(profile.events_root, hex::encode(expected));
+        assert_eq!(profile.event_count, 3);
+        assert_eq!(profile.hours.keys().collect::<Vec<_>>(), ["08", "09", "10"]);
     }
 
     #[test]

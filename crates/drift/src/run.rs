@@ -12,9 +12,10 @@
 
 use crate::compare::{StoredProfile, deltas_of};
 use crate::error::DriftError;
-use crate::events::{BEHAVIOR_EVENTS_FILE, for_each_block, read_records};
-use crate::profile::{WindowTallies, profile_of, same_content, seal_profile};
+use crate::events::{BEHAVIOR_EVENTS_FILE, for_each_block, read_identity_ids, read_records};
+use crate::profile::{profile_of, same_content, seal_profile};
 use crate::summary::summarize;
+use crate::tally::{TallyBuilder, WindowTallies};
 use crate::window::Span;
 use model::claims::record_claims;
 use model::drift::{BehaviorProfile, DeltaSummary, DeltaType, DriftDelta, DriftThresholds, Window};
@@ -76,8 +77,8 @@ pub enum IdentityScope {
 /// A profile run's records and entry.
 #[derive(Debug)]
 pub struct ProfileRun {
-    /// The profiles new to the store, sealed, by identity.
-    pub new: Vec<(BehaviorProfile, SealedRecord)>,
+    /// The records of the profiles new to the store, by identity.
+    pub new: Vec<SealedRecord>,
     /// The profile of every identity in scope with events in the window,
     /// new or reused, by identity.
     pub profiles: Vec<StoredProfile>,
@@ -102,11 +103,7 @@ fn window_json(window: &Window) -> Value {
 
 fn registered(inputs: &mut DriftInputs<'_>) -> Result<BTreeSet<String>, DriftError> {
     let (reader, lines) = (&mut inputs.identities.0, inputs.identities.1);
-    let records: Vec<(Value, String)> = read_records(reader, IDENTITIES_FILE, "identity", lines)?;
-    Ok(records
-        .into_iter()
-        .filter_map(|(identity, _)| identity.get("identity_id").and_then(Value::as_str).map(str::to_owned))
-        .collect())
+    read_identity_ids(reader, IDENTITIES_FILE, lines)
 }
 
 fn stored_profiles(inputs: &mut DriftInputs<'_>) -> Result<Vec<StoredProfile>, DriftError> {
@@ -119,19 +116,20 @@ fn stored_profiles(inputs: &mut DriftInputs<'_>) -> Result<Vec<StoredProfile>, D
     )
 }
 
-/// Reads the events once and tallies, per identity `wanted` accepts, those
-/// in the baseline window and those in the observation window.
+/// Reads the events once and tallies, per identity of `identities` (by
+/// position), those in the baseline window and those in the observation
+/// window.
 fn read_tallies(
     inputs: &mut DriftInputs<'_>,
+    identities: &[&str],
     baseline: Option<&Span>,
     observed: Option<&Span>,
-    wanted: impl Fn(&str) -> bool,
 ) -> Result<WindowTallies, DriftError> {
-    let mut tallies = WindowTallies::default();
     let (events, lines) = (&mut inputs.events.0, inputs.events.1);
+    let mut tallies = TallyBuilder::new(identities, baseline, observed, lines as usize);
     for_each_block(events, lines, |first_line, block| {
         tallies
-            .add_block(block, baseline, observed, &wanted)
+            .add_lines(block)
             .map_err(|(index, reason)| DriftError::BadRecord {
                 file: BEHAVIOR_EVENTS_FILE.to_owned(),
                 line: first_line + index as u64,
@@ -139,7 +137,7 @@ fn read_tallies(
                 reason,
             })
     })?;
-    Ok(tallies)
+    Ok(tallies.finish())
 }
 
 /// The profiles of the identities in `scope` with events in the baseline
@@ -160,11 +158,13 @@ fn build_profiles(
     }
     let built: Vec<Option<IdentityProfile>> = in_scope
         .par_iter()
-        .map_init(RecordBuilder::new, |builder, identity| {
-            let Some(tally) = tallies.baseline.get(identity.as_str()) else {
+        .enumerate()
+        .map_init(RecordBuilder::new, |builder, (at, identity)| {
+            let events = tallies.baseline(at);
+            if events.is_empty() {
                 return Ok(None);
-            };
-            let candidate = profile_of(identity, baseline, tally, 0);
+            }
+            let candidate = profile_of(identity, baseline, events, 0);
             let earlier = stored_of.get(identity.as_str()).map_or(&[][..], Vec::as_slice);
             let same = earlier
                 .iter()
@@ -176,10 +176,10 @@ fn build_profiles(
             let version = 1 + earlier.iter().map(|s| s.profile.version).max().unwrap_or(0);
             let (profile, record) = seal_profile(BehaviorProfile { version, ..candidate }, builder)?;
             let stored = StoredProfile {
-                profile: profile.clone(),
+                profile,
                 hash: hex::encode(record.hash),
             };
-            Ok(Some((stored, Some((profile, record)))))
+            Ok(Some((stored, Some(record))))
         })
         .collect::<Result<_, DriftError>>()?;
     let without_events = built.iter().filter(|b| b.is_none()).count() as u64;
@@ -195,13 +195,13 @@ fn build_profiles(
     })
 }
 
-/// An identity's profile, and its sealed record when it is new.
-type IdentityProfile = (StoredProfile, Option<(BehaviorProfile, SealedRecord)>);
+/// An identity's profile, and its record when it is new.
+type IdentityProfile = (StoredProfile, Option<SealedRecord>);
 
 /// The profiles a run built or reused.
 struct BuiltProfiles {
-    /// New ones, sealed.
-    new: Vec<(BehaviorProfile, SealedRecord)>,
+    /// The records of new ones.
+    new: Vec<SealedRecord>,
     /// Every identity's, new or reused.
     profiles: Vec<StoredProfile>,
     /// Identities in scope without events in the window.
@@ -249,8 +249,8 @@ pub fn profile_run(
     let known = registered(&mut inputs)?;
     let in_scope = in_scope(&known, scope)?;
     let stored = stored_profiles(&mut inputs)?;
-    let wanted: BTreeSet<&str> = in_scope.iter().map(|id| id.as_str()).collect();
-    let tallies = read_tallies(&mut inputs, Some(baseline), None, |id| wanted.contains(id))?;
+    let identities: Vec<&str> = in_scope.iter().map(|id| id.as_str()).collect();
+    let tallies = read_tallies(&mut inputs, &identities, Some(baseline), None)?;
     let BuiltProfiles {
         new,
         profiles,
@@ -280,7 +280,8 @@ pub fn profiles_and_deltas(
     let scope = IdentityScope::All;
     let in_scope = in_scope(&known, &scope)?;
     let stored = stored_profiles(&mut inputs)?;
-    let tallies = read_tallies(&mut inputs, Some(baseline), Some(window), |_| true)?;
+    let identities: Vec<&str> = in_scope.iter().map(|id| id.as_str()).collect();
+    let tallies = read_tallies(&mut inputs, &identities, Some(baseline), Some(window))?;
     let BuiltProfiles {
         new,
         profiles,
@@ -295,7 +296,7 @@ pub fn profiles_and_deltas(
         without_events,
     );
     let against: Vec<&StoredProfile> = profiles.iter().collect();
-    let deltas = compute_deltas(&against, &tallies, window, thresholds)?;
+    let deltas = compute_deltas(&against, &identities, &tallies, window, thresholds)?;
     // The deltas' entry is written after the profiles', which it counts.
     inputs.profiles.1 += new.len() as u64;
     let scope = DeltaScope::All {
@@ -329,19 +330,35 @@ pub struct DeltaRun {
     pub entry: EntryFields,
 }
 
-/// The deltas of each profile's identity (on every core, in order).
+/// The deltas of each profile's identity (on every core, in order);
+/// `identities` lists the tallies' identities by position.
 fn compute_deltas(
     against: &[&StoredProfile],
+    identities: &[&str],
     tallies: &WindowTallies,
     window: &Span,
     thresholds: &DriftThresholds,
 ) -> Result<Vec<(DriftDelta, SealedRecord)>, DriftError> {
-    let empty = crate::profile::Tally::default();
+    let position: foldhash::HashMap<&str, usize> = identities.iter().enumerate().map(|(at, id)| (*id, at)).collect();
+    // A computation for everyone compares against profiles of one window.
+    let mut spans: Vec<Span> = Vec::new();
+    for profile in against {
+        if !spans.iter().any(|span| span.window == profile.profile.window) {
+            spans.push(Span::from_window("baseline window", &profile.profile.window)?);
+        }
+    }
     let per_identity: Vec<Vec<(DriftDelta, SealedRecord)>> = against
         .par_iter()
         .map(|baseline| {
-            let observed = tallies.observed.get(&baseline.profile.identity_id).unwrap_or(&empty);
-            deltas_of(baseline, observed, window, thresholds)
+            let at = position
+                .get(baseline.profile.identity_id.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
+            let span = spans
+                .iter()
+                .find(|span| span.window == baseline.profile.window)
+                .expect("every profile's window was parsed above");
+            deltas_of(baseline, span, tallies.observed(at), window, thresholds)
         })
         .collect::<Result<_, _>>()?;
     Ok(per_identity.into_iter().flatten().collect())
@@ -444,9 +461,9 @@ pub fn delta_run(
     let known = registered(&mut inputs)?;
     let stored = stored_profiles(&mut inputs)?;
     let against = scope.profiles(&known, &stored)?;
-    let wanted: BTreeSet<&str> = against.iter().map(|p| p.profile.identity_id.as_str()).collect();
-    let tallies = read_tallies(&mut inputs, None, Some(window), |identity| wanted.contains(identity))?;
-    let deltas = compute_deltas(&against, &tallies, window, thresholds)?;
+    let identities: Vec<&str> = against.iter().map(|p| p.profile.identity_id.as_str()).collect();
+    let tallies = read_tallies(&mut inputs, &identities, None, Some(window))?;
+    let deltas = compute_deltas(&against, &identities, &tallies, window, thresholds)?;
     let entry = delta_entry(&inputs, scope, against.len(), &deltas, window, thresholds);
     Ok(DeltaRun { deltas, entry })
 }

@@ -90,14 +90,19 @@ fn record(
         return Ok(store.record(draft, Vec::new())?.entry.seq);
     }
     let mut stream = store.stream(RecordFile::new(file)?)?;
-    let mut lines = Vec::new();
-    let mut leaves = Vec::with_capacity(records.len());
-    for record in records {
-        lines.extend_from_slice(record.line.as_bytes());
-        lines.push(b'\n');
-        leaves.push(tlog::leaf_hash(&record.hash));
+    // A few records at a time through one buffer: the lines of 100,000
+    // profiles are tens of megabytes, not worth a copy of their own.
+    let (mut lines, mut leaves) = (Vec::new(), Vec::new());
+    for chunk in records.chunks(1024) {
+        lines.clear();
+        leaves.clear();
+        for record in chunk {
+            lines.extend_from_slice(record.line.as_bytes());
+            lines.push(b'\n');
+            leaves.push(tlog::leaf_hash(&record.hash));
+        }
+        stream.push_lines(&lines, &leaves)?;
     }
-    stream.push_lines(&lines, &leaves)?;
     Ok(stream.commit(draft)?.entry.seq)
 }
 
@@ -126,7 +131,7 @@ pub fn compute_drift(store: &mut Store, request: &DriftRequest) -> Result<DriftC
             let profile_seq = if profiles.new.is_empty() {
                 None
             } else {
-                let records: Vec<&SealedRecord> = profiles.new.iter().map(|(_, r)| r).collect();
+                let records: Vec<&SealedRecord> = profiles.new.iter().collect();
                 Some(record(
                     store,
                     Action::ProfileBuilt,

@@ -1,5 +1,5 @@
 //! The fast path for JSON Lines: a well-formed line scanned once into
-//! borrowed fields ([`scan`]) and written once into its record by a
+//! borrowed fields ([`model::flat`]) and written once into its record by a
 //! [`RecordBuilder`], with no [`serde_json::Value`] in between.
 //!
 //! It is an optimization and nothing else. Whenever a line is not plainly
@@ -11,11 +11,9 @@
 //! reference path gives; property tests in this crate hold the two equal on
 //! generated and mutated lines.
 
-mod scan;
-
 use crate::Format;
+use model::flat::{self as scan, Token, scan_object};
 use model::record::RecordBuilder;
-use scan::{Token, scan_object};
 use std::collections::HashSet;
 
 /// What the fast path needs besides the line.

@@ -61,8 +61,8 @@ pub struct BehaviorProfile {
     pub hours: BTreeMap<String, u64>,
     /// Events per privilege (events without one are not counted here).
     pub privileges: BTreeMap<String, u64>,
-    /// RFC 6962 Merkle root, hex, over the SHA-256 of each counted event's
-    /// `event_id`, in (timestamp, event_id) order: which events these are.
+    /// RFC 6962 Merkle root, hex, whose leaves are the counted events'
+    /// `event_id`s, in (timestamp, event_id) order: which events these are.
     pub events_root: String,
 }
 

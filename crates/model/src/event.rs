@@ -82,6 +82,53 @@ pub struct StoredBehaviorEvent<'a> {
     pub privilege: Option<std::borrow::Cow<'a, str>>,
 }
 
+impl<'a> StoredBehaviorEvent<'a> {
+    /// Reads a stored line: scanned in one pass when it is a flat object of
+    /// the stored fields (as every line the store writes is), otherwise read
+    /// by `serde_json`, whose result and errors are the reference; a test
+    /// holds the two equal.
+    pub fn from_line(line: &'a [u8]) -> Result<StoredBehaviorEvent<'a>, serde_json::Error> {
+        match Self::scan(line) {
+            Some(event) => Ok(event),
+            None => serde_json::from_slice(line),
+        }
+    }
+
+    fn scan(line: &'a [u8]) -> Option<StoredBehaviorEvent<'a>> {
+        use crate::flat::{Token, scan_object};
+        const FIELDS: [&str; 7] = [
+            "event_id",
+            "event_type",
+            "hash",
+            "host",
+            "identity_id",
+            "privilege",
+            "timestamp",
+        ];
+        let mut values: [Option<Token<'a>>; 7] = Default::default();
+        scan_object(line, &FIELDS, &mut values)?;
+        let [event_id, event_type, _, host, identity_id, privilege, timestamp] = values;
+        let required = |token: Option<Token<'a>>| match token {
+            Some(Token::Text(text)) => Some(text),
+            _ => None,
+        };
+        // `serde` reads a `null` or absent optional field as `None`.
+        let optional = |token: Option<Token<'a>>| match token {
+            Some(Token::Text(text)) => Some(Some(text)),
+            Some(Token::Null) | None => Some(None),
+            _ => None,
+        };
+        Some(StoredBehaviorEvent {
+            event_id: required(event_id)?,
+            identity_id: required(identity_id)?,
+            timestamp: required(timestamp)?,
+            event_type: required(event_type)?,
+            host: optional(host)?,
+            privilege: optional(privilege)?,
+        })
+    }
+}
+
 /// One authentication or API request (format `auth`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -234,5 +281,104 @@ mod tests {
         let extra = json!({"identity_id": "x", "name": "a", "age": 3});
         assert!(serde_json::from_value::<Identity>(extra).is_err());
         assert_eq!(serde_json::to_value(ProxyAction::Deny).unwrap(), json!("DENY"));
+    }
+
+    mod behaviour_lines {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A member of a behaviour line: a known key or a stray one, with a
+        /// value of any JSON kind.
+        fn member() -> impl Strategy<Value = (String, serde_json::Value)> {
+            let key = prop_oneof![
+                Just("event_id".to_owned()),
+                Just("event_type".to_owned()),
+                Just("hash".to_owned()),
+                Just("host".to_owned()),
+                Just("identity_id".to_owned()),
+                Just("privilege".to_owned()),
+                Just("timestamp".to_owned()),
+                "[a-z_]{1,10}",
+            ];
+            let value = prop_oneof![
+                4 => any::<String>().prop_map(serde_json::Value::from),
+                1 => "[a-z\\\\\"/]{0,6}".prop_map(serde_json::Value::from),
+                1 => Just(serde_json::Value::Null),
+                1 => any::<i32>().prop_map(serde_json::Value::from),
+                1 => any::<bool>().prop_map(serde_json::Value::from),
+                1 => Just(json!(["x"])),
+            ];
+            (key, value)
+        }
+
+        fn line_of(members: &[(String, serde_json::Value)]) -> String {
+            let body: Vec<String> = members
+                .iter()
+                .map(|(key, value)| format!("{}:{value}", serde_json::Value::from(key.as_str())))
+                .collect();
+            format!("{{{}}}", body.join(","))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+            /// Whatever the line, the fast reader gives what `serde_json`
+            /// gives: the same event, or an error.
+            #[test]
+            fn reads_as_serde_json_reads(
+                members in proptest::collection::vec(member(), 0..9),
+                flip in proptest::option::of((any::<prop::sample::Index>(), any::<u8>())),
+            ) {
+                let mut line = line_of(&members).into_bytes();
+                if let Some((at, byte)) = flip {
+                    let at = at.index(line.len());
+                    line[at] = byte;
+                }
+                let reference = serde_json::from_slice::<StoredBehaviorEvent<'_>>(&line);
+                match StoredBehaviorEvent::from_line(&line) {
+                    Ok(event) => prop_assert_eq!(Some(event), reference.ok()),
+                    Err(_) => prop_assert!(reference.is_err()),
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            /// Lines of every stored field in any order, with any strings:
+            /// read, and read as `serde_json` reads them.
+            #[test]
+            fn events_in_any_order_read_as_serde_json_reads(
+                texts in proptest::collection::vec(any::<String>(), 5),
+                host in proptest::option::of(proptest::option::of(any::<String>())),
+                order in Just((0..7).collect::<Vec<usize>>()).prop_shuffle(),
+            ) {
+                let mut members = vec![
+                    ("event_id".to_owned(), json!(texts[0])),
+                    ("event_type".to_owned(), json!(texts[1])),
+                    ("hash".to_owned(), json!(texts[2])),
+                    ("identity_id".to_owned(), json!(texts[3])),
+                    ("timestamp".to_owned(), json!(texts[4])),
+                    ("privilege".to_owned(), serde_json::Value::Null),
+                ];
+                if let Some(host) = host {
+                    members.push(("host".to_owned(), json!(host)));
+                }
+                let shuffled: Vec<_> = order.iter().filter_map(|i| members.get(*i).cloned()).collect();
+                let line = line_of(&shuffled).into_bytes();
+                let event = StoredBehaviorEvent::from_line(&line).expect("every field present");
+                prop_assert_eq!(&event, &serde_json::from_slice::<StoredBehaviorEvent<'_>>(&line).unwrap());
+                prop_assert_eq!(event.event_id, texts[0].as_str());
+            }
+        }
+
+        #[test]
+        fn stored_lines_take_the_scan() {
+            let line =
+                br#"{"event_id":"e","event_type":"login","hash":"ab","host":null,"identity_id":"i","timestamp":"t"}"#;
+            let event = StoredBehaviorEvent::scan(line).expect("a flat stored line is scanned");
+            assert_eq!(event, serde_json::from_slice(line).unwrap());
+            assert_eq!(event.host, None);
+            let escaped = br#"{"event_id":"e\u0041","event_type":"login","identity_id":"i","timestamp":"t"}"#;
+            assert_eq!(StoredBehaviorEvent::scan(escaped).unwrap().event_id, "eA");
+        }
     }
 }

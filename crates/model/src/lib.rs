@@ -10,6 +10,8 @@
 //! - [`time`]: RFC 3339 UTC timestamps as they appear on the wire;
 //! - [`entry`]: [`LedgerEntry`], one signed line of the audit ledger, and the
 //!   [`Action`]s it can record;
+//! - [`flat`]: a one-pass scanner for flat JSON objects, the fast way to
+//!   read a line before falling back to `serde_json`;
 //! - [`event`], [`baseline`], [`drift`]: the stored records (events,
 //!   identities, baselines, scores, profiles, deltas, summaries), each with its frozen JSON Schema ([`schema`]).
 //!
@@ -33,6 +35,7 @@ pub mod digest;
 pub mod drift;
 pub mod entry;
 pub mod event;
+pub mod flat;
 pub mod id;
 pub mod record;
 pub mod schema;

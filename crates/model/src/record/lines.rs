@@ -15,6 +15,8 @@ pub struct LineBlocks<R> {
     end_line: u64,
     block_bytes: usize,
     buffer: Vec<u8>,
+    /// Where each line of the block ends (at its newline).
+    ends: Vec<usize>,
 }
 
 /// Consecutive lines of a file.
@@ -113,12 +115,14 @@ impl<R: BufRead> LineBlocks<R> {
             end_line,
             block_bytes,
             buffer: Vec::with_capacity(block_bytes + (64 << 10)),
+            ends: Vec::new(),
         }
     }
 
     /// The next block, or `None` after the last.
     pub fn next_block(&mut self) -> Result<Option<LineBlock<'_>>, ReadLinesError> {
         self.buffer.clear();
+        self.ends.clear();
         let mut block_first = None;
         while self.buffer.len() < self.block_bytes && self.next_line < self.end_line {
             let before = self.buffer.len();
@@ -133,13 +137,25 @@ impl<R: BufRead> LineBlocks<R> {
                 self.buffer.truncate(before);
             } else {
                 block_first.get_or_insert(self.next_line);
+                // Where each line ends is known as it is read: no second
+                // pass over the block to find the newlines again.
+                self.ends.push(self.buffer.len() - 1);
             }
             self.next_line += 1;
         }
         let Some(block_first) = block_first else {
             return Ok(None);
         };
-        let lines = self.buffer[..self.buffer.len() - 1].split(|b| *b == b'\n').collect();
+        let mut start = 0;
+        let lines = self
+            .ends
+            .iter()
+            .map(|end| {
+                let line = &self.buffer[start..*end];
+                start = end + 1;
+                line
+            })
+            .collect();
         Ok(Some(LineBlock {
             first_line: block_first,
             lines,

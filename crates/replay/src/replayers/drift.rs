@@ -77,7 +77,7 @@ impl Replayer for ProfileReplayer {
             Ok(run) => run,
             Err(error) => return cannot_replay(context, error),
         };
-        let records: Vec<&SealedRecord> = run.new.iter().map(|(_, r)| r).collect();
+        let records: Vec<&SealedRecord> = run.new.iter().collect();
         compare(context, PROFILES_FILE, &records, &run.entry)
     }
 }

@@ -1,29 +1,33 @@
-//! A scanner for the one shape of JSON the fast path takes: a flat object
-//! whose keys are known field names, each once, and whose values are
+//! A scanner for the one shape of JSON that fast readers take: a flat
+//! object whose keys are known field names, each once, and whose values are
 //! strings, numbers, booleans or `null`.
 //!
 //! It reads a line once, byte by byte, and borrows every string without
 //! escapes; a string with escapes is decoded by `serde_json`, so that escape
-//! handling is the reference path's own. Anything else (a nested value, an
+//! handling is `serde_json`'s own. Anything else (a nested value, an
 //! unknown or repeated key, a key with escapes, invalid UTF-8, a control
-//! character in a string, bad grammar) makes it decline.
+//! character in a string, bad grammar) makes it decline, and the caller
+//! falls back to `serde_json`, which decides and explains.
 
 use std::borrow::Cow;
 
 /// One member's value, as written.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Token<'a> {
+pub enum Token<'a> {
+    /// A string, borrowed unless it had escapes.
     Text(Cow<'a, str>),
     /// A number token, checked against the JSON grammar.
     Number(&'a str),
+    /// `true` or `false`.
     Bool(bool),
+    /// `null`.
     Null,
 }
 
 /// Scans `line` as a flat JSON object whose keys are all in `fields`;
 /// `values[i]` receives the value of `fields[i]` (`values` is as long as
 /// `fields` and starts all `None`).
-pub(crate) fn scan_object<'a>(line: &'a [u8], fields: &[&str], values: &mut [Option<Token<'a>>]) -> Option<()> {
+pub fn scan_object<'a>(line: &'a [u8], fields: &[&str], values: &mut [Option<Token<'a>>]) -> Option<()> {
     debug_assert_eq!(fields.len(), values.len());
     let text = std::str::from_utf8(line).ok()?;
     let mut at = skip_space(line, 0);
@@ -171,12 +175,12 @@ fn number_end(line: &[u8], mut at: usize) -> Option<usize> {
 /// rounded correctly, as both `serde_json` (with `float_roundtrip`, and
 /// keeping the sign of `-0`) and the standard library do; the tests hold
 /// them equal bit for bit.
-pub(crate) fn to_f64(token: &str) -> Option<f64> {
+pub fn to_f64(token: &str) -> Option<f64> {
     token.parse().ok()
 }
 
 /// A non-negative integer token (digits only) that fits 64 bits.
-pub(crate) fn to_u64(token: &str) -> Option<u64> {
+pub fn to_u64(token: &str) -> Option<u64> {
     if token.bytes().all(|b| b.is_ascii_digit()) {
         token.parse().ok()
     } else {

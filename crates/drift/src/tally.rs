@@ -1,0 +1,502 @@
+//! Events grouped per identity and window, kept small: each event as a
+//! [`Sighting`] of fixed size, the strings it carries (event type, host,
+//! hour of day, privilege) numbered once for the whole run.
+//!
+//! A million events must not cost a million maps: lines are read on every
+//! core straight into sightings, each core numbering the strings of its own
+//! lines, and the numbers are made common in file order as each block is
+//! merged. Grouping is then one sort, in place, by identity and by
+//! (timestamp, event id), the order every profile and delta states them in.
+
+use crate::profile::EventKey;
+use crate::window::Span;
+use model::event::StoredBehaviorEvent;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// What an event carries that profiles count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    /// The event type.
+    EventType = 0,
+    /// The host.
+    Host = 1,
+    /// The hour of day, two digits.
+    Hour = 2,
+    /// The privilege.
+    Privilege = 3,
+}
+
+/// A facet the event does not carry.
+const ABSENT: u32 = u32::MAX;
+
+/// Lines parsed by one task.
+const LINES_PER_TASK: usize = 4096;
+
+/// One event of one identity in one window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sighting {
+    key: EventKey,
+    identity: u32,
+    /// Per [`Facet`], the number of its string in [`Names`], or [`ABSENT`].
+    facets: [u32; 4],
+}
+
+/// The strings of a run, numbered in order of first sight.
+#[derive(Debug, Default)]
+pub struct Names {
+    numbers: foldhash::HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(number) = self.numbers.get(name) {
+            return *number;
+        }
+        let number = self.names.len() as u32;
+        self.numbers.insert(name.to_owned(), number);
+        self.names.push(name.to_owned());
+        number
+    }
+
+    fn name(&self, number: u32) -> &str {
+        &self.names[number as usize]
+    }
+}
+
+/// The events of one identity in one window, in (timestamp, event id)
+/// order.
+#[derive(Debug, Clone, Copy)]
+pub struct IdentityEvents<'t> {
+    sightings: &'t [Sighting],
+    names: &'t Names,
+}
+
+impl<'t> IdentityEvents<'t> {
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.sightings.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.sightings.is_empty()
+    }
+
+    /// Their keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &'t EventKey> {
+        self.sightings.iter().map(|s| &s.key)
+    }
+
+    /// The value of `facet` of each event that carries it, with the
+    /// event's key, in event order.
+    pub fn values(&self, facet: Facet) -> impl Iterator<Item = (&'t str, EventKey)> {
+        let names: &'t Names = self.names;
+        self.sightings.iter().filter_map(move |sighting| {
+            let number = sighting.facets[facet as usize];
+            (number != ABSENT).then(|| (names.name(number), sighting.key))
+        })
+    }
+
+    /// Per value of `facet`, how many events carry it.
+    pub fn counts(&self, facet: Facet) -> BTreeMap<String, u64> {
+        let mut numbers: Vec<u32> = self
+            .sightings
+            .iter()
+            .map(|s| s.facets[facet as usize])
+            .filter(|n| *n != ABSENT)
+            .collect();
+        numbers.sort_unstable();
+        let mut counts = BTreeMap::new();
+        for run in numbers.chunk_by(|a, b| a == b) {
+            counts.insert(self.names.name(run[0]).to_owned(), run.len() as u64);
+        }
+        counts
+    }
+}
+
+/// The events of a list of identities in one window, grouped.
+#[derive(Debug, Default)]
+pub struct Grouped {
+    /// By identity, then by key.
+    sightings: Vec<Sighting>,
+    /// Where each identity's start, and one past the last.
+    starts: Vec<usize>,
+}
+
+impl Grouped {
+    /// Groups `sightings` of `identities` identities: sorted in place by
+    /// identity and key on every core (no second copy of a million events).
+    fn of(mut sightings: Vec<Sighting>, identities: usize) -> Grouped {
+        sightings.par_sort_unstable_by_key(|s| (s.identity, s.key));
+        let mut starts = Vec::with_capacity(identities + 1);
+        let mut at = 0;
+        for identity in 0..=identities as u32 {
+            starts.push(at);
+            while sightings.get(at).is_some_and(|s| s.identity == identity) {
+                at += 1;
+            }
+        }
+        Grouped { sightings, starts }
+    }
+
+    fn of_identity(&self, identity: usize) -> &[Sighting] {
+        match (self.starts.get(identity), self.starts.get(identity + 1)) {
+            (Some(start), Some(end)) => &self.sightings[*start..*end],
+            _ => &[],
+        }
+    }
+}
+
+/// Per identity of a list, its events in a baseline and in an observation
+/// window.
+#[derive(Debug)]
+pub struct WindowTallies {
+    names: Names,
+    baseline: Grouped,
+    observed: Grouped,
+}
+
+impl WindowTallies {
+    /// The events of the `identity`-th identity in the baseline window.
+    pub fn baseline(&self, identity: usize) -> IdentityEvents<'_> {
+        IdentityEvents {
+            sightings: self.baseline.of_identity(identity),
+            names: &self.names,
+        }
+    }
+
+    /// Its events in the observation window.
+    pub fn observed(&self, identity: usize) -> IdentityEvents<'_> {
+        IdentityEvents {
+            sightings: self.observed.of_identity(identity),
+            names: &self.names,
+        }
+    }
+}
+
+/// Fills [`WindowTallies`] a block of lines at a time, in file order.
+#[derive(Debug)]
+pub struct TallyBuilder<'s> {
+    identities: foldhash::HashMap<&'s str, u32>,
+    baseline: Option<&'s Span>,
+    observed: Option<&'s Span>,
+    names: Names,
+    in_baseline: Vec<Sighting>,
+    in_observed: Vec<Sighting>,
+}
+
+/// A task's sightings, numbered by its own names.
+struct TaskSightings<'b> {
+    names: Vec<Cow<'b, str>>,
+    in_baseline: Vec<Sighting>,
+    in_observed: Vec<Sighting>,
+}
+
+impl<'s> TallyBuilder<'s> {
+    /// Tallies the events of `identities` (the `i`-th is identity `i` of the
+    /// result) in either window, out of at most `events` events (room is
+    /// made for them at once: memory is only touched as it fills, and never
+    /// copied to grow).
+    pub fn new(
+        identities: &[&'s str],
+        baseline: Option<&'s Span>,
+        observed: Option<&'s Span>,
+        events: usize,
+    ) -> TallyBuilder<'s> {
+        TallyBuilder {
+            identities: identities
+                .iter()
+                .enumerate()
+                .map(|(at, identity)| (*identity, at as u32))
+                .collect(),
+            baseline,
+            observed,
+            names: Names::default(),
+            in_baseline: Vec::with_capacity(if baseline.is_some() { events } else { 0 }),
+            in_observed: Vec::with_capacity(if observed.is_some() { events } else { 0 }),
+        }
+    }
+
+    /// Reads a block of stored lines on every core; a line that is not a
+    /// stored behaviour event is refused with its index in `lines`.
+    pub fn add_lines(&mut self, lines: &[&[u8]]) -> Result<(), (usize, String)> {
+        let tasks: Vec<TaskSightings<'_>> = lines
+            .par_chunks(LINES_PER_TASK)
+            .enumerate()
+            .map(|(task, chunk)| {
+                self.sight(chunk)
+                    .map_err(|(index, reason)| (task * LINES_PER_TASK + index, reason))
+            })
+            .collect::<Result<_, _>>()?;
+        for task in tasks {
+            let common: Vec<u32> = task.names.iter().map(|name| self.names.number(name)).collect();
+            let renumber = |mut sighting: Sighting| {
+                for number in &mut sighting.facets {
+                    if *number != ABSENT {
+                        *number = common[*number as usize];
+                    }
+                }
+                sighting
+            };
+            self.in_baseline.extend(task.in_baseline.into_iter().map(renumber));
+            self.in_observed.extend(task.in_observed.into_iter().map(renumber));
+        }
+        Ok(())
+    }
+
+    /// One task's lines as sightings.
+    fn sight<'b>(&self, lines: &[&'b [u8]]) -> Result<TaskSightings<'b>, (usize, String)> {
+        let mut numbers: foldhash::HashMap<Cow<'b, str>, u32> = foldhash::HashMap::default();
+        let mut task = TaskSightings {
+            names: Vec::new(),
+            in_baseline: Vec::new(),
+            in_observed: Vec::new(),
+        };
+        let mut number = |name: Cow<'b, str>, names: &mut Vec<Cow<'b, str>>| -> u32 {
+            if let Some(number) = numbers.get(name.as_ref()) {
+                return *number;
+            }
+            let number = names.len() as u32;
+            names.push(name.clone());
+            numbers.insert(name, number);
+            number
+        };
+        for (index, line) in lines.iter().enumerate() {
+            let event = StoredBehaviorEvent::from_line(line).map_err(|e| (index, e.to_string()))?;
+            let in_baseline = self.baseline.is_some_and(|span| span.contains(&event.timestamp));
+            let in_observed = self.observed.is_some_and(|span| span.contains(&event.timestamp));
+            if !(in_baseline || in_observed) {
+                continue;
+            }
+            let Some(identity) = self.identities.get(event.identity_id.as_ref()) else {
+                continue;
+            };
+            let key = EventKey::of(&event).map_err(|reason| (index, reason))?;
+            let hour = match &event.timestamp {
+                Cow::Borrowed(text) => Cow::Borrowed(crate::profile::hour_of(text)),
+                Cow::Owned(text) => Cow::Owned(crate::profile::hour_of(text).to_owned()),
+            };
+            let mut facet = |value: Option<Cow<'b, str>>| value.map_or(ABSENT, |v| number(v, &mut task.names));
+            let sighting = Sighting {
+                key,
+                identity: *identity,
+                facets: [
+                    facet(Some(event.event_type)),
+                    facet(event.host),
+                    facet(Some(hour)),
+                    facet(event.privilege),
+                ],
+            };
+            if in_baseline {
+                task.in_baseline.push(sighting);
+            }
+            if in_observed {
+                task.in_observed.push(sighting);
+            }
+        }
+        Ok(task)
+    }
+
+    /// The tallies, grouped.
+    pub fn finish(self) -> WindowTallies {
+        let identities = self.identities.len();
+        WindowTallies {
+            names: self.names,
+            baseline: Grouped::of(self.in_baseline, identities),
+            observed: Grouped::of(self.in_observed, identities),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    const IDENTITIES: [&str; 3] = ["id-a", "id-b", "id-c"];
+
+    /// A stored line: identity (3 is unregistered), day of January, hour,
+    /// a type, an optional host and privilege; ids follow `n`.
+    fn line(
+        n: usize,
+        identity: usize,
+        day: u32,
+        hour: u32,
+        kind: &str,
+        host: Option<&str>,
+        privilege: Option<&str>,
+    ) -> String {
+        let identity = IDENTITIES.get(identity).copied().unwrap_or("id-unregistered");
+        let optional =
+            |key: &str, value: Option<&str>| value.map(|v| format!(",\"{key}\":\"{v}\"")).unwrap_or_default();
+        format!(
+            "{{\"event_id\":\"00000000-0000-4000-8000-{n:012x}\",\"event_type\":\"{kind}\",\"hash\":\"00\"{}, \"identity_id\":\"{identity}\"{},\"timestamp\":\"2026-01-{day:02}T{hour:02}:00:00.000Z\"}}",
+            optional("host", host),
+            optional("privilege", privilege),
+        )
+    }
+
+    type Reference = BTreeMap<(usize, bool), Vec<(String, String, [Option<String>; 4])>>;
+
+    /// What the tallies should hold, counted plainly: per (identity,
+    /// observed?), the events as (timestamp, event id, facets), sorted.
+    fn reference(lines: &[String], baseline: &Span, observed: &Span) -> Reference {
+        let mut expected: Reference = BTreeMap::new();
+        for line in lines {
+            let event = StoredBehaviorEvent::from_line(line.as_bytes()).unwrap();
+            let Some(identity) = IDENTITIES.iter().position(|id| *id == event.identity_id) else {
+                continue;
+            };
+            let facets = [
+                Some(event.event_type.to_string()),
+                event.host.as_deref().map(str::to_owned),
+                Some(event.timestamp[11..13].to_owned()),
+                event.privilege.as_deref().map(str::to_owned),
+            ];
+            for (is_observed, span) in [(false, baseline), (true, observed)] {
+                if span.contains(&event.timestamp) {
+                    expected.entry((identity, is_observed)).or_default().push((
+                        event.timestamp.to_string(),
+                        event.event_id.to_string(),
+                        facets.clone(),
+                    ));
+                }
+            }
+        }
+        for events in expected.values_mut() {
+            events.sort();
+        }
+        expected
+    }
+
+    fn tallied(tallies: &WindowTallies) -> Reference {
+        let mut seen: Reference = BTreeMap::new();
+        for identity in 0..IDENTITIES.len() {
+            for (is_observed, events) in [(false, tallies.baseline(identity)), (true, tallies.observed(identity))] {
+                for sighting in events.sightings {
+                    let facet = |at: usize| {
+                        let number = sighting.facets[at];
+                        (number != ABSENT).then(|| events.names.name(number).to_owned())
+                    };
+                    let time = sighting.key.timestamp().to_owned();
+                    seen.entry((identity, is_observed)).or_default().push((
+                        time,
+                        sighting.key.event_id(),
+                        [facet(0), facet(1), facet(2), facet(3)],
+                    ));
+                }
+            }
+        }
+        seen
+    }
+
+    fn tally(lines: &[String], cuts: &[usize], baseline: &Span, observed: &Span) -> WindowTallies {
+        let mut builder = TallyBuilder::new(&IDENTITIES, Some(baseline), Some(observed), lines.len());
+        let mut start = 0;
+        for end in cuts.iter().copied().chain([lines.len()]) {
+            let block: Vec<&[u8]> = lines[start..end.max(start)].iter().map(|l| l.as_bytes()).collect();
+            builder.add_lines(&block).unwrap();
+            start = end.max(start);
+        }
+        builder.finish()
+    }
+
+    fn spans() -> (Span, Span) {
+        (
+            Span::parse("baseline", "2026-01-02", "2026-01-06").unwrap(),
+            // Overlapping the baseline on purpose: an event may be in both.
+            Span::parse("window", "2026-01-05", "2026-01-08").unwrap(),
+        )
+    }
+
+    fn event() -> impl Strategy<Value = (usize, u32, u32, usize, Option<usize>, Option<usize>)> {
+        (
+            0..4usize,
+            1..9u32,
+            0..24u32,
+            0..3usize,
+            proptest::option::of(0..4usize),
+            proptest::option::of(0..2usize),
+        )
+    }
+
+    fn lines_of(events: &[(usize, u32, u32, usize, Option<usize>, Option<usize>)]) -> Vec<String> {
+        let kinds = ["login", "file_read", "logout"];
+        let hosts = ["h1", "h2", "h3", "h4"];
+        let privileges = ["user", "admin"];
+        events
+            .iter()
+            .enumerate()
+            .map(|(n, (identity, day, hour, kind, host, privilege))| {
+                line(
+                    n,
+                    *identity,
+                    *day,
+                    *hour,
+                    kinds[*kind],
+                    host.map(|h| hosts[h]),
+                    privilege.map(|p| privileges[p]),
+                )
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// However the lines are cut into blocks, each identity's events in
+        /// each window are those a plain count finds, in (timestamp, id)
+        /// order, with their values.
+        #[test]
+        fn tallies_hold_what_a_plain_count_finds(
+            events in proptest::collection::vec(event(), 0..200),
+            cuts in proptest::collection::vec(0..200usize, 0..4),
+        ) {
+            let lines = lines_of(&events);
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(lines.len())).collect();
+            cuts.sort_unstable();
+            let (baseline, observed) = spans();
+            let tallies = tally(&lines, &cuts, &baseline, &observed);
+            prop_assert_eq!(tallied(&tallies), reference(&lines, &baseline, &observed));
+        }
+    }
+
+    #[test]
+    fn names_are_common_across_tasks_and_blocks() {
+        // Three tasks' worth of lines in one block, then a second block: each
+        // task numbers the strings it meets in its own order.
+        let events: Vec<_> = (0..3 * LINES_PER_TASK + 100)
+            .map(|n| {
+                (
+                    n % 4,
+                    2 + (n % 6) as u32,
+                    (n % 24) as u32,
+                    (n / 7) % 3,
+                    Some((n / 3) % 4),
+                    Some(n % 2),
+                )
+            })
+            .collect();
+        let lines = lines_of(&events);
+        let (baseline, observed) = spans();
+        let tallies = tally(&lines, &[3 * LINES_PER_TASK + 50], &baseline, &observed);
+        assert_eq!(tallied(&tallies), reference(&lines, &baseline, &observed));
+        let counts = tallies.baseline(1).counts(Facet::EventType);
+        assert_eq!(counts.keys().collect::<Vec<_>>(), ["file_read", "login", "logout"]);
+        assert_eq!(counts.values().sum::<u64>(), tallies.baseline(1).len() as u64);
+    }
+
+    #[test]
+    fn a_bad_line_is_named_by_its_index_in_the_block() {
+        let mut lines = lines_of(&[(0, 2, 9, 0, None, None); LINES_PER_TASK + 10]);
+        lines[LINES_PER_TASK + 3] = "{\"event_id\":1}".to_owned();
+        let (baseline, observed) = spans();
+        let mut builder = TallyBuilder::new(&IDENTITIES, Some(&baseline), Some(&observed), lines.len());
+        let block: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+        let (index, reason) = builder.add_lines(&block).unwrap_err();
+        assert_eq!(index, LINES_PER_TASK + 3);
+        assert!(reason.contains("expected a string"), "{reason}");
+    }
+}
