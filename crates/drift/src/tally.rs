@@ -413,7 +413,10 @@ mod tests {
         )
     }
 
-    fn event() -> impl Strategy<Value = (usize, u32, u32, usize, Option<usize>, Option<usize>)> {
+    /// (identity, day, hour, type, host, privilege), as numbers.
+    type Planned = (usize, u32, u32, usize, Option<usize>, Option<usize>);
+
+    fn event() -> impl Strategy<Value = Planned> {
         (
             0..4usize,
             1..9u32,
@@ -424,7 +427,7 @@ mod tests {
         )
     }
 
-    fn lines_of(events: &[(usize, u32, u32, usize, Option<usize>, Option<usize>)]) -> Vec<String> {
+    fn lines_of(events: &[Planned]) -> Vec<String> {
         let kinds = ["login", "file_read", "logout"];
         let hosts = ["h1", "h2", "h3", "h4"];
         let privileges = ["user", "admin"];
