@@ -101,7 +101,7 @@ pub fn profile_of(identity_id: &str, window: &Span, events: IdentityEvents<'_>, 
         hosts: events.counts(Facet::Host),
         hours: events.counts(Facet::Hour),
         privileges: events.counts(Facet::Privilege),
-        events_root: hex::encode(tree.root()),
+        events_root: model::digest::hash_hex(&tree.root()),
     }
 }
 
@@ -154,7 +154,13 @@ pub fn seal_profile(
     );
     let mut line = Vec::new();
     let parts = builder.seal(Some(PROFILE_ID_KIND), &mut line);
-    profile.id = parts.id.expect("sealed with an id").to_string();
+    let mut id = [0u8; 36];
+    profile.id = parts
+        .id
+        .expect("sealed with an id")
+        .hyphenated()
+        .encode_lower(&mut id)
+        .to_owned();
     let line = String::from_utf8(line).expect("canonical JSON is UTF-8");
     Ok((profile, SealedRecord { line, hash: parts.hash }))
 }

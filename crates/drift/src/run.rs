@@ -177,7 +177,7 @@ fn build_profiles(
             let (profile, record) = seal_profile(BehaviorProfile { version, ..candidate }, builder)?;
             let stored = StoredProfile {
                 profile,
-                hash: hex::encode(record.hash),
+                hash: model::digest::hash_hex(&record.hash),
             };
             Ok(Some((stored, Some(record))))
         })

@@ -9,7 +9,15 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
 
 /// SHA-256 of `bytes` as 64 lowercase hex digits.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(sha256(bytes))
+    hash_hex(&sha256(bytes))
+}
+
+/// A hash as 64 lowercase hex digits, written at once (`hex::encode` goes
+/// a character at a time, which shows when there are a million of them).
+pub fn hash_hex(hash: &[u8; 32]) -> String {
+    let mut digits = [0u8; 64];
+    hex::encode_to_slice(hash, &mut digits).expect("64 digits for 32 bytes");
+    String::from_utf8(digits.to_vec()).expect("hex digits are ASCII")
 }
 
 /// Whether `text` is 64 lowercase hex digits, the only accepted spelling of a hash.
@@ -19,3 +27,16 @@ pub fn is_hash_hex(text: &str) -> bool {
 
 /// The `prev` of the first ledger entry: 64 zeros.
 pub const ZERO_HASH_HEX: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hash_hex_is_hex_encode() {
+        let hash = super::sha256(b"abc");
+        assert_eq!(super::hash_hex(&hash), hex::encode(hash));
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

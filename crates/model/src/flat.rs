@@ -2,12 +2,14 @@
 //! object whose keys are known field names, each once, and whose values are
 //! strings, numbers, booleans or `null`.
 //!
-//! It reads a line once, byte by byte, and borrows every string without
-//! escapes; a string with escapes is decoded by `serde_json`, so that escape
-//! handling is `serde_json`'s own. Anything else (a nested value, an
-//! unknown or repeated key, a key with escapes, invalid UTF-8, a control
-//! character in a string, bad grammar) makes it decline, and the caller
-//! falls back to `serde_json`, which decides and explains.
+//! It checks a line once for UTF-8 and control characters, then walks it
+//! token by token, finding each string's end with `memchr`, and borrows
+//! every string without escapes; a string with escapes is decoded by
+//! `serde_json`, so that escape handling is `serde_json`'s own. Anything
+//! else (a nested value, an unknown or repeated key, a key with escapes,
+//! invalid UTF-8, a control character anywhere, even as whitespace, bad
+//! grammar) makes it decline, and the caller falls back to `serde_json`,
+//! which decides and explains.
 
 use std::borrow::Cow;
 
@@ -29,6 +31,12 @@ pub enum Token<'a> {
 /// `fields` and starts all `None`).
 pub fn scan_object<'a>(line: &'a [u8], fields: &[&str], values: &mut [Option<Token<'a>>]) -> Option<()> {
     debug_assert_eq!(fields.len(), values.len());
+    // A string must escape control characters, and whitespace is rarely
+    // anything but spaces: a line with any control character is left to
+    // `serde_json`, and strings need no check of their own.
+    if has_control(line) {
+        return None;
+    }
     let text = std::str::from_utf8(line).ok()?;
     let mut at = skip_space(line, 0);
     if line.get(at) != Some(&b'{') {
@@ -82,11 +90,14 @@ fn plain_string(line: &[u8], at: usize) -> Option<(&[u8], usize)> {
         return None;
     }
     let start = at + 1;
-    let length = line[start..]
-        .iter()
-        .position(|b| matches!(b, b'"' | b'\\' | 0x00..=0x1f))?;
-    let end = start + length;
+    let end = start + memchr::memchr2(b'"', b'\\', &line[start..])?;
     (line[end] == b'"').then(|| (&line[start..end], end + 1))
+}
+
+/// Whether `bytes` holds a C0 control character. Checked once per line,
+/// without stopping early so that it runs many bytes at a time.
+fn has_control(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |seen, b| seen | (*b < 0x20))
 }
 
 /// The value starting at `at` and the position after it.
@@ -117,15 +128,15 @@ fn string(text: &str, at: usize) -> Option<(Token<'_>, usize)> {
     let mut end = start;
     let mut escaped = false;
     loop {
-        match *line.get(end)? {
-            b'"' => break,
-            b'\\' => {
-                escaped = true;
-                end += 2;
-            }
-            0x00..=0x1f => return None,
-            _ => end += 1,
+        // Up to the next quote or backslash in one search; the byte after
+        // a backslash is the escape's, whatever it is.
+        let next = end + memchr::memchr2(b'"', b'\\', line.get(end..)?)?;
+        if line[next] == b'"' {
+            end = next;
+            break;
         }
+        escaped = true;
+        end = next + 2;
     }
     if !escaped {
         return Some((Token::Text(Cow::Borrowed(&text[start..end])), end + 1));

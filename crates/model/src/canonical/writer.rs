@@ -74,6 +74,14 @@ pub(crate) fn write_number(out: &mut String, number: f64) -> Option<()> {
     Some(())
 }
 
+/// A whole number up to 2^53 − 1 as [`write_number`] writes it: below
+/// 10^21 the ECMAScript form of an integral double is its plain digits, so
+/// the shortest-double search is skipped (a test holds the two equal).
+pub(crate) fn write_unsigned(out: &mut String, number: u64) {
+    debug_assert!(number <= super::MAX_SAFE_INTEGER);
+    out.push_str(itoa::Buffer::new().format(number));
+}
+
 /// RFC 8785 §3.2.2.2: only `"`, `\` and the C0 controls are escaped, with
 /// the short forms where JSON has one and lowercase `\u00xx` otherwise.
 pub(crate) fn write_string(out: &mut String, text: &str) {
@@ -136,6 +144,18 @@ mod tests {
         let mut out = String::new();
         write_value(&mut out, value).unwrap();
         out
+    }
+
+    proptest! {
+        #[test]
+        fn whole_numbers_are_written_as_doubles_are(
+            number in prop_oneof![0..1000u64, 0..=super::super::MAX_SAFE_INTEGER],
+        ) {
+            let (mut plain, mut double) = (String::new(), String::new());
+            write_unsigned(&mut plain, number);
+            write_number(&mut double, number as f64).unwrap();
+            prop_assert_eq!(plain, double);
+        }
     }
 
     #[test]

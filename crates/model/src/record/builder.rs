@@ -7,7 +7,7 @@
 //! (without `id`, without `hash`, whole). The bytes are exactly those of
 //! [`super::seal_members`] for the same members, which the tests hold equal.
 
-use crate::canonical::writer::{utf16_cmp, write_number, write_string};
+use crate::canonical::writer::{utf16_cmp, write_number, write_string, write_unsigned};
 use crate::canonical::{CanonicalError, MAX_SAFE_INTEGER, is_written_as_unsafe_integer};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -129,7 +129,7 @@ impl RecordBuilder {
             });
         }
         self.key(key);
-        write_number(&mut self.content, value as f64).expect("integers are finite");
+        write_unsigned(&mut self.content, value);
         Ok(())
     }
 
@@ -157,7 +157,7 @@ impl RecordBuilder {
             }
             write_string(&mut self.content, name);
             self.content.push(':');
-            write_number(&mut self.content, *value as f64).expect("integers are finite");
+            write_unsigned(&mut self.content, *value);
         }
         self.content.push('}');
         Ok(())

@@ -120,28 +120,49 @@ impl<R: BufRead> LineBlocks<R> {
     }
 
     /// The next block, or `None` after the last.
+    ///
+    /// The reader's buffer is searched for newlines with `memchr` and
+    /// copied a run of lines at a time; only the lines wanted are copied,
+    /// and reading stops after the line that fills the block (the rest
+    /// stays in the reader for the next block).
     pub fn next_block(&mut self) -> Result<Option<LineBlock<'_>>, ReadLinesError> {
         self.buffer.clear();
         self.ends.clear();
         let mut block_first = None;
-        while self.buffer.len() < self.block_bytes && self.next_line < self.end_line {
-            let before = self.buffer.len();
-            let read = self.reader.read_until(b'\n', &mut self.buffer)?;
-            if read == 0 || self.buffer.last() != Some(&b'\n') {
+        // Whether the buffer ends in the start of a line still being read.
+        let mut partial = false;
+        while self.next_line < self.end_line && (self.buffer.len() < self.block_bytes || partial) {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
                 return Err(ReadLinesError::MissingLines {
                     expected: self.end_line - 1,
                     found: self.next_line - 1,
                 });
             }
-            if self.next_line < self.first_line {
-                self.buffer.truncate(before);
-            } else {
-                block_first.get_or_insert(self.next_line);
-                // Where each line ends is known as it is read: no second
-                // pass over the block to find the newlines again.
-                self.ends.push(self.buffer.len() - 1);
+            let mut used = 0;
+            let mut full = false;
+            for newline in memchr::memchr_iter(b'\n', chunk) {
+                if self.next_line >= self.first_line {
+                    self.buffer.extend_from_slice(&chunk[used..=newline]);
+                    self.ends.push(self.buffer.len() - 1);
+                    block_first.get_or_insert(self.next_line);
+                }
+                used = newline + 1;
+                partial = false;
+                self.next_line += 1;
+                if self.next_line >= self.end_line || self.buffer.len() >= self.block_bytes {
+                    full = true;
+                    break;
+                }
             }
-            self.next_line += 1;
+            if !full && used < chunk.len() {
+                if self.next_line >= self.first_line {
+                    self.buffer.extend_from_slice(&chunk[used..]);
+                }
+                used = chunk.len();
+                partial = true;
+            }
+            self.reader.consume(used);
         }
         let Some(block_first) = block_first else {
             return Ok(None);
@@ -219,6 +240,56 @@ mod tests {
             records("{\"n\":1}\n", 1, 2),
             Err(ReadLinesError::BadRecord { line: 1, .. })
         ));
+    }
+
+    proptest::proptest! {
+        /// Whatever the lines, range, block size and reader buffer (lines
+        /// cut across reads), the blocks hold exactly the lines asked for.
+        #[test]
+        fn blocks_hold_the_lines_asked_for(
+            lines in proptest::collection::vec("[a-z ]{0,12}", 0..40),
+            first in 0..45u64,
+            count in 0..45u64,
+            block_bytes in 1..64usize,
+            capacity in 1..32usize,
+            unterminated in proptest::option::of("[a-z]{1,5}"),
+        ) {
+            let mut text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            text.push_str(unterminated.as_deref().unwrap_or(""));
+            let end = first + count;
+            let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+            let mut blocks = LineBlocks::new(reader, first, end, block_bytes);
+            let mut seen = Vec::new();
+            let outcome = loop {
+                match blocks.next_block() {
+                    Ok(Some(block)) => {
+                        proptest::prop_assert!(!block.lines.is_empty());
+                        for (i, line) in block.lines.iter().enumerate() {
+                            seen.push((block.first_line + i as u64, String::from_utf8(line.to_vec()).unwrap()));
+                        }
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(error) => break Err(error),
+                }
+            };
+            let wanted: Vec<(u64, String)> = lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as u64 + 1, l.clone()))
+                .filter(|(n, _)| *n >= first.max(1) && *n < end)
+                .collect();
+            if end > lines.len() as u64 + 1 {
+                let is_missing = matches!(
+                    outcome,
+                    Err(ReadLinesError::MissingLines { expected, found })
+                        if expected == end - 1 && found == lines.len() as u64
+                );
+                proptest::prop_assert!(is_missing, "{:?}", outcome);
+            } else {
+                proptest::prop_assert!(outcome.is_ok(), "{:?}", outcome);
+                proptest::prop_assert_eq!(seen, wanted);
+            }
+        }
     }
 
     #[test]
