@@ -18,44 +18,105 @@ pub struct StoredProfile {
     pub hash: String,
 }
 
+/// What deltas are stated against: a profile's identity, id, hash and
+/// window, and what it counted, from its record or, for a profile built in
+/// the same run, straight from the tallied events it was sealed from.
+#[derive(Debug, Clone, Copy)]
+pub struct Against<'p> {
+    /// The identity.
+    pub identity_id: &'p str,
+    /// The profile's id (the deltas' `baseline_id`).
+    pub id: &'p str,
+    /// Its record hash (the deltas' `baseline_hash`).
+    pub hash: &'p str,
+    /// Its window, parsed.
+    pub window: &'p Span,
+    /// What it counted.
+    pub counted: Counted<'p>,
+}
+
+/// What a profile counted.
+#[derive(Debug, Clone, Copy)]
+pub enum Counted<'p> {
+    /// A stored record's maps.
+    Stored(&'p BehaviorProfile),
+    /// The baseline events it was built from.
+    Tallied(IdentityEvents<'p>),
+}
+
+impl Counted<'_> {
+    fn knows(&self, facet: Facet, value: &str) -> bool {
+        match self {
+            Counted::Stored(profile) => match facet {
+                Facet::EventType => profile.event_types.contains_key(value),
+                Facet::Host => profile.hosts.contains_key(value),
+                Facet::Hour => profile.hours.contains_key(value),
+                Facet::Privilege => profile.privileges.contains_key(value),
+            },
+            Counted::Tallied(events) => events.has(facet, value),
+        }
+    }
+
+    /// Its event types and their counts, in byte order.
+    fn event_types(&self) -> Vec<(&str, u64)> {
+        match self {
+            Counted::Stored(profile) => profile.event_types.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+            Counted::Tallied(events) => events.counts(Facet::EventType),
+        }
+    }
+}
+
+impl<'p> Against<'p> {
+    /// A stored profile, whose window is `window`.
+    pub fn stored(stored: &'p StoredProfile, window: &'p Span) -> Against<'p> {
+        debug_assert_eq!(window.window, stored.profile.window);
+        Against {
+            identity_id: &stored.profile.identity_id,
+            id: &stored.profile.id,
+            hash: &stored.hash,
+            window,
+            counted: Counted::Stored(&stored.profile),
+        }
+    }
+}
+
 /// The deltas of one identity, sealed, in order: new event types, hosts,
 /// time buckets and privileges (each by value), then frequency shifts (by
-/// event type). `baseline_span` is the profile's window, which callers
-/// comparing many profiles of one window parse once.
+/// event type).
 pub fn deltas_of(
-    baseline: &StoredProfile,
-    baseline_span: &Span,
+    baseline: &Against<'_>,
     observed: IdentityEvents<'_>,
     window: &Span,
     thresholds: &DriftThresholds,
 ) -> Result<Vec<(DriftDelta, SealedRecord)>, DriftError> {
-    let profile = &baseline.profile;
-    debug_assert_eq!(baseline_span.window, profile.window);
     let fact = |delta_type, value: &str, magnitude, baseline_value, observed_value, event_ids| DriftDelta {
         id: String::new(),
-        identity_id: profile.identity_id.clone(),
+        identity_id: baseline.identity_id.to_owned(),
         delta_type,
         value: value.to_owned(),
         magnitude,
         baseline_value,
         observed_value,
-        baseline_id: profile.id.clone(),
-        baseline_hash: baseline.hash.clone(),
-        baseline_window: profile.window.clone(),
+        baseline_id: baseline.id.to_owned(),
+        baseline_hash: baseline.hash.to_owned(),
+        baseline_window: baseline.window.window.clone(),
         window: window.window.clone(),
         thresholds: *thresholds,
         event_ids,
     };
     let mut deltas = Vec::new();
-    for (delta_type, facet, known) in [
-        (DeltaType::NewEventType, Facet::EventType, &profile.event_types),
-        (DeltaType::NewHost, Facet::Host, &profile.hosts),
-        (DeltaType::NewTimeBucket, Facet::Hour, &profile.hours),
-        (DeltaType::NewPrivilege, Facet::Privilege, &profile.privileges),
+    for (delta_type, facet) in [
+        (DeltaType::NewEventType, Facet::EventType),
+        (DeltaType::NewHost, Facet::Host),
+        (DeltaType::NewTimeBucket, Facet::Hour),
+        (DeltaType::NewPrivilege, Facet::Privilege),
     ] {
         // Most values are known: only new ones are gathered.
         let mut new_values: BTreeMap<&str, Vec<EventKey>> = BTreeMap::new();
-        for (value, key) in observed.values(facet).filter(|(value, _)| !known.contains_key(*value)) {
+        for (value, key) in observed
+            .values(facet)
+            .filter(|(value, _)| !baseline.counted.knows(facet, value))
+        {
             new_values.entry(value).or_default().push(key);
         }
         for (value, events) in &new_values {
@@ -69,14 +130,14 @@ pub fn deltas_of(
             ));
         }
     }
-    for (event_type, count) in &profile.event_types {
+    for (event_type, count) in baseline.counted.event_types() {
         // The baseline's count at the observation window's length: both
         // lengths are whole milliseconds, so the product is exact and the
         // one division rounds once.
-        let expected = (*count as f64 * window.millis as f64) / baseline_span.millis as f64;
+        let expected = (count as f64 * window.millis as f64) / baseline.window.millis as f64;
         let events: Vec<EventKey> = observed
             .values(Facet::EventType)
-            .filter(|(value, _)| value == event_type)
+            .filter(|(value, _)| *value == event_type)
             .map(|(_, key)| key)
             .collect();
         let seen = events.len() as f64;

@@ -4,7 +4,7 @@
 use crate::error::DriftError;
 use crate::tally::{Facet, IdentityEvents};
 use crate::window::Span;
-use model::drift::{BehaviorProfile, PROFILE_ID_KIND};
+use model::drift::{BehaviorProfile, PROFILE_ID_KIND, Window};
 use model::event::StoredBehaviorEvent;
 use model::record::{RecordBuilder, SealedRecord};
 use std::collections::BTreeMap;
@@ -82,26 +82,38 @@ pub fn hour_of(timestamp: &str) -> &str {
     timestamp.get(11..13).unwrap_or("")
 }
 
-/// The profile of one identity's events in its baseline window (its `id`
-/// empty until sealed).
-pub fn profile_of(identity_id: &str, window: &Span, events: IdentityEvents<'_>, version: u64) -> BehaviorProfile {
+/// The RFC 6962 root whose leaves are the ids of `events`, in their order.
+fn events_root(events: IdentityEvents<'_>) -> [u8; 32] {
     // The ids themselves are the leaves: a counted event is proved with an
     // RFC 6962 inclusion proof of its id.
     let mut tree = tlog::TreeBuilder::new();
     for key in events.keys() {
         tree.push(tlog::leaf_hash(&key.event_id_bytes()));
     }
+    tree.root()
+}
+
+/// The profile of one identity's events in its baseline window (its `id`
+/// empty until sealed).
+pub fn profile_of(identity_id: &str, window: &Span, events: IdentityEvents<'_>, version: u64) -> BehaviorProfile {
+    let owned = |facet| {
+        events
+            .counts(facet)
+            .into_iter()
+            .map(|(name, count)| (name.to_owned(), count))
+            .collect()
+    };
     BehaviorProfile {
         id: String::new(),
         identity_id: identity_id.to_owned(),
         version,
         window: window.window.clone(),
         event_count: events.len() as u64,
-        event_types: events.counts(Facet::EventType),
-        hosts: events.counts(Facet::Host),
-        hours: events.counts(Facet::Hour),
-        privileges: events.counts(Facet::Privilege),
-        events_root: model::digest::hash_hex(&tree.root()),
+        event_types: owned(Facet::EventType),
+        hosts: owned(Facet::Host),
+        hours: owned(Facet::Hour),
+        privileges: owned(Facet::Privilege),
+        events_root: model::digest::hash_hex(&events_root(events)),
     }
 }
 
@@ -118,51 +130,139 @@ pub fn same_content(a: &BehaviorProfile, b: &BehaviorProfile) -> bool {
         && a.privileges == b.privileges
 }
 
-fn counts(map: &BTreeMap<String, u64>) -> impl Iterator<Item = (&str, u64)> {
-    map.iter().map(|(k, v)| (k.as_str(), *v))
+/// A profile's content, borrowed from wherever it is kept: a record's
+/// maps, or an identity's tallied events.
+struct ProfileContent<'a> {
+    identity_id: &'a str,
+    version: u64,
+    window: &'a Window,
+    event_count: u64,
+    /// Per [`Facet`], the counts.
+    counts: [Vec<(&'a str, u64)>; 4],
+    events_root: &'a str,
 }
 
-/// Gives a profile its content id and seals it, writing its canonical
-/// bytes directly (the same bytes as sealing its serde form, which a test
-/// holds equal).
-pub fn seal_profile(
-    mut profile: BehaviorProfile,
-    builder: &mut RecordBuilder,
-) -> Result<(BehaviorProfile, SealedRecord), DriftError> {
+/// A profile sealed, its id and hash in their text forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedProfile {
+    /// The content id, hyphenated.
+    pub id: [u8; 36],
+    /// The record hash, hex.
+    pub hash: [u8; 64],
+    /// The record.
+    pub record: SealedRecord,
+}
+
+impl SealedProfile {
+    /// The content id.
+    pub fn id(&self) -> &str {
+        std::str::from_utf8(&self.id).expect("a hyphenated UUID is ASCII")
+    }
+
+    /// The record hash.
+    pub fn hash(&self) -> &str {
+        std::str::from_utf8(&self.hash).expect("hex digits are ASCII")
+    }
+}
+
+/// Writes a profile's canonical bytes directly (the same bytes as sealing
+/// its serde form, which a test holds equal) and gives it its content id.
+fn seal_content(content: &ProfileContent<'_>, builder: &mut RecordBuilder) -> Result<SealedProfile, DriftError> {
     let canonical = |e| DriftError::Record(model::record::RecordError::Canonical(e));
+    let [event_types, hosts, hours, privileges] = &content.counts;
     builder.reset();
     builder
-        .unsigned("event_count", profile.event_count)
+        .unsigned("event_count", content.event_count)
         .map_err(canonical)?;
     builder
-        .counts("event_types", counts(&profile.event_types))
+        .counts("event_types", event_types.iter().copied())
         .map_err(canonical)?;
-    builder.string("events_root", &profile.events_root);
-    builder.counts("hosts", counts(&profile.hosts)).map_err(canonical)?;
-    builder.counts("hours", counts(&profile.hours)).map_err(canonical)?;
-    builder.string("identity_id", &profile.identity_id);
+    builder.string("events_root", content.events_root);
+    builder.counts("hosts", hosts.iter().copied()).map_err(canonical)?;
+    builder.counts("hours", hours.iter().copied()).map_err(canonical)?;
+    builder.string("identity_id", content.identity_id);
     builder
-        .counts("privileges", counts(&profile.privileges))
+        .counts("privileges", privileges.iter().copied())
         .map_err(canonical)?;
-    builder.unsigned("version", profile.version).map_err(canonical)?;
+    builder.unsigned("version", content.version).map_err(canonical)?;
     builder.strings(
         "window",
         [
-            ("end", profile.window.end.as_str()),
-            ("start", profile.window.start.as_str()),
+            ("end", content.window.end.as_str()),
+            ("start", content.window.start.as_str()),
         ],
     );
     let mut line = Vec::new();
     let parts = builder.seal(Some(PROFILE_ID_KIND), &mut line);
     let mut id = [0u8; 36];
-    profile.id = parts
-        .id
-        .expect("sealed with an id")
-        .hyphenated()
-        .encode_lower(&mut id)
-        .to_owned();
+    parts.id.expect("sealed with an id").hyphenated().encode_lower(&mut id);
+    let mut hash = [0u8; 64];
+    hex::encode_to_slice(parts.hash, &mut hash).expect("64 digits for 32 bytes");
     let line = String::from_utf8(line).expect("canonical JSON is UTF-8");
-    Ok((profile, SealedRecord { line, hash: parts.hash }))
+    Ok(SealedProfile {
+        id,
+        hash,
+        record: SealedRecord { line, hash: parts.hash },
+    })
+}
+
+fn listed(map: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
+    map.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+}
+
+/// Gives a profile its content id and seals it.
+pub fn seal_profile(
+    mut profile: BehaviorProfile,
+    builder: &mut RecordBuilder,
+) -> Result<(BehaviorProfile, SealedRecord), DriftError> {
+    let sealed = seal_content(
+        &ProfileContent {
+            identity_id: &profile.identity_id,
+            version: profile.version,
+            window: &profile.window,
+            event_count: profile.event_count,
+            counts: [
+                listed(&profile.event_types),
+                listed(&profile.hosts),
+                listed(&profile.hours),
+                listed(&profile.privileges),
+            ],
+            events_root: &profile.events_root,
+        },
+        builder,
+    )?;
+    profile.id = sealed.id().to_owned();
+    Ok((profile, sealed.record))
+}
+
+/// Seals the profile of one identity's tallied events straight from the
+/// tally: the record [`seal_profile`] writes for [`profile_of`], without
+/// the maps (a test holds the two equal).
+pub fn seal_tallied(
+    identity_id: &str,
+    window: &Span,
+    events: IdentityEvents<'_>,
+    version: u64,
+    builder: &mut RecordBuilder,
+) -> Result<SealedProfile, DriftError> {
+    let mut root = [0u8; 64];
+    hex::encode_to_slice(events_root(events), &mut root).expect("64 digits for 32 bytes");
+    seal_content(
+        &ProfileContent {
+            identity_id,
+            version,
+            window: &window.window,
+            event_count: events.len() as u64,
+            counts: [
+                events.counts(Facet::EventType),
+                events.counts(Facet::Host),
+                events.counts(Facet::Hour),
+                events.counts(Facet::Privilege),
+            ],
+            events_root: std::str::from_utf8(&root).expect("hex digits are ASCII"),
+        },
+        builder,
+    )
 }
 
 #[cfg(test)]
@@ -192,6 +292,53 @@ mod tests {
             let direct = seal_profile(profile.clone(), &mut RecordBuilder::new()).unwrap();
             let reference = crate::seal::seal_with_id(profile, PROFILE_ID_KIND, |p, id| p.id = id).unwrap();
             prop_assert_eq!(direct, reference);
+        }
+    }
+
+    proptest! {
+        /// A profile sealed straight from its tally is the record of the
+        /// profile built from it, sealed.
+        #[test]
+        fn sealing_from_the_tally_seals_what_the_profile_seals(
+            events in proptest::collection::vec(
+                (0..4usize, proptest::option::of(0..4usize), proptest::option::of(0..4usize), 0..24u32),
+                1..20,
+            ),
+            version in 1..5u64,
+        ) {
+            // Names whose UTF-16 and byte orders differ, and one to escape.
+            let names = ["a", "\u{fb01}", "\u{1f600}", "q\"uote"];
+            let lines: Vec<String> = events
+                .iter()
+                .enumerate()
+                .map(|(n, (kind, host, privilege, hour))| {
+                    let mut event = serde_json::json!({
+                        "event_id": format!("00000000-0000-4000-8000-{n:012x}"),
+                        "event_type": names[*kind],
+                        "identity_id": "i",
+                        "timestamp": format!("2026-01-05T{hour:02}:00:00.000Z"),
+                    });
+                    if let Some(host) = host {
+                        event["host"] = names[*host].into();
+                    }
+                    if let Some(privilege) = privilege {
+                        event["privilege"] = names[*privilege].into();
+                    }
+                    event.to_string()
+                })
+                .collect();
+            let window = Span::parse("baseline", "2026-01-05", "2026-01-06").unwrap();
+            let mut builder = crate::tally::TallyBuilder::new(&["i"], Some(&window), None, lines.len());
+            let block: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+            builder.add_lines(&block).unwrap();
+            let tallies = builder.finish();
+            let events = tallies.baseline(0);
+            let direct = seal_tallied("i", &window, events, version, &mut RecordBuilder::new()).unwrap();
+            let (profile, record) =
+                seal_profile(profile_of("i", &window, events, version), &mut RecordBuilder::new()).unwrap();
+            prop_assert_eq!(&direct.record, &record);
+            prop_assert_eq!(direct.id(), profile.id.as_str());
+            prop_assert_eq!(direct.hash(), hex::encode(record.hash));
         }
     }
 

@@ -10,10 +10,10 @@
 //! UBA_DELTA_COMPUTED   "params":{"baselines":[{"baseline_id":…,"identity_id":…}],"frequency_comparison":"…","thresholds":{…},"window":{…}}
 //! ```
 
-use crate::compare::{StoredProfile, deltas_of};
+use crate::compare::{Against, Counted, StoredProfile, deltas_of};
 use crate::error::DriftError;
 use crate::events::{BEHAVIOR_EVENTS_FILE, for_each_block, read_identity_ids, read_records};
-use crate::profile::{profile_of, same_content, seal_profile};
+use crate::profile::{SealedProfile, profile_of, same_content, seal_tallied};
 use crate::summary::summarize;
 use crate::tally::{TallyBuilder, WindowTallies};
 use crate::window::Span;
@@ -79,9 +79,9 @@ pub enum IdentityScope {
 pub struct ProfileRun {
     /// The records of the profiles new to the store, by identity.
     pub new: Vec<SealedRecord>,
-    /// The profile of every identity in scope with events in the window,
-    /// new or reused, by identity.
-    pub profiles: Vec<StoredProfile>,
+    /// How many identities in scope have a profile (new or reused), that
+    /// is, events in the window.
+    pub profiles: usize,
     /// The entry's `params`, `inputs` and `outputs` (without `records`).
     pub entry: EntryFields,
 }
@@ -143,12 +143,12 @@ fn read_tallies(
 /// The profiles of the identities in `scope` with events in the baseline
 /// window: reused when a stored one has the same content, otherwise the
 /// next version, sealed (on every core, in identity order).
-fn build_profiles(
+fn build_profiles<'s>(
     in_scope: &[&String],
-    stored: &[StoredProfile],
+    stored: &'s [StoredProfile],
     tallies: &WindowTallies,
     baseline: &Span,
-) -> Result<BuiltProfiles, DriftError> {
+) -> Result<BuiltProfiles<'s>, DriftError> {
     let mut stored_of: HashMap<&str, Vec<&StoredProfile>> = HashMap::new();
     for profile in stored {
         stored_of
@@ -156,7 +156,7 @@ fn build_profiles(
             .or_default()
             .push(profile);
     }
-    let built: Vec<Option<IdentityProfile>> = in_scope
+    let built: Vec<Option<BuiltProfile<'s>>> = in_scope
         .par_iter()
         .enumerate()
         .map_init(RecordBuilder::new, |builder, (at, identity)| {
@@ -164,48 +164,107 @@ fn build_profiles(
             if events.is_empty() {
                 return Ok(None);
             }
-            let candidate = profile_of(identity, baseline, events, 0);
             let earlier = stored_of.get(identity.as_str()).map_or(&[][..], Vec::as_slice);
-            let same = earlier
-                .iter()
-                .filter(|s| same_content(&s.profile, &candidate))
-                .max_by_key(|s| s.profile.version);
-            if let Some(same) = same {
-                return Ok(Some(((*same).clone(), None)));
+            if !earlier.is_empty() {
+                // Only an identity profiled before needs its content
+                // compared, so only then is the profile built as a record.
+                let candidate = profile_of(identity, baseline, events, 0);
+                let same = earlier
+                    .iter()
+                    .filter(|s| same_content(&s.profile, &candidate))
+                    .max_by_key(|s| s.profile.version);
+                if let Some(same) = same {
+                    return Ok(Some(BuiltProfile::Reused(same)));
+                }
             }
             let version = 1 + earlier.iter().map(|s| s.profile.version).max().unwrap_or(0);
-            let (profile, record) = seal_profile(BehaviorProfile { version, ..candidate }, builder)?;
-            let stored = StoredProfile {
-                profile,
-                hash: model::digest::hash_hex(&record.hash),
-            };
-            Ok(Some((stored, Some(record))))
+            let sealed = seal_tallied(identity, baseline, events, version, builder)?;
+            Ok(Some(BuiltProfile::New { identity: at, sealed }))
         })
         .collect::<Result<_, DriftError>>()?;
     let without_events = built.iter().filter(|b| b.is_none()).count() as u64;
-    let (mut new, mut profiles) = (Vec::new(), Vec::new());
-    for (profile, sealed) in built.into_iter().flatten() {
-        profiles.push(profile);
-        new.extend(sealed);
-    }
     Ok(BuiltProfiles {
-        new,
-        profiles,
+        profiles: built.into_iter().flatten().collect(),
         without_events,
     })
 }
 
-/// An identity's profile, and its record when it is new.
-type IdentityProfile = (StoredProfile, Option<SealedRecord>);
+/// An identity's profile: reused, or new and sealed.
+enum BuiltProfile<'s> {
+    /// A stored profile of the same content.
+    Reused(&'s StoredProfile),
+    /// A new one, of the `identity`-th identity in scope.
+    New { identity: usize, sealed: SealedProfile },
+}
 
 /// The profiles a run built or reused.
-struct BuiltProfiles {
-    /// The records of new ones.
-    new: Vec<SealedRecord>,
-    /// Every identity's, new or reused.
-    profiles: Vec<StoredProfile>,
+struct BuiltProfiles<'s> {
+    /// Every identity's with events, new or reused, in identity order.
+    profiles: Vec<BuiltProfile<'s>>,
     /// Identities in scope without events in the window.
     without_events: u64,
+}
+
+impl<'s> BuiltProfiles<'s> {
+    fn new_count(&self) -> usize {
+        self.profiles
+            .iter()
+            .filter(|p| matches!(p, BuiltProfile::New { .. }))
+            .count()
+    }
+
+    /// What deltas are stated against, profile by profile.
+    fn against<'a>(
+        &'a self,
+        in_scope: &[&'a String],
+        baseline: &'a Span,
+        spans: &'a [Span],
+        tallies: &'a WindowTallies,
+    ) -> Vec<Against<'a>> {
+        self.profiles
+            .iter()
+            .map(|built| match built {
+                BuiltProfile::Reused(stored) => Against::stored(stored, span_of(spans, &stored.profile.window)),
+                BuiltProfile::New { identity, sealed } => Against {
+                    identity_id: in_scope[*identity],
+                    id: sealed.id(),
+                    hash: sealed.hash(),
+                    window: baseline,
+                    counted: Counted::Tallied(tallies.baseline(*identity)),
+                },
+            })
+            .collect()
+    }
+
+    /// The new profiles' records, in identity order.
+    fn into_records(self) -> Vec<SealedRecord> {
+        self.profiles
+            .into_iter()
+            .filter_map(|built| match built {
+                BuiltProfile::New { sealed, .. } => Some(sealed.record),
+                BuiltProfile::Reused(_) => None,
+            })
+            .collect()
+    }
+}
+
+/// The windows of `profiles`, each parsed once (a computation for everyone
+/// compares against profiles of one window).
+fn spans_of<'p>(profiles: impl Iterator<Item = &'p Window>) -> Result<Vec<Span>, DriftError> {
+    let mut spans: Vec<Span> = Vec::new();
+    for window in profiles {
+        if !spans.iter().any(|span| span.window == *window) {
+            spans.push(Span::from_window("baseline window", window)?);
+        }
+    }
+    Ok(spans)
+}
+
+fn span_of<'a>(spans: &'a [Span], window: &Window) -> &'a Span {
+    spans
+        .iter()
+        .find(|span| span.window == *window)
+        .expect("every profile's window is parsed before deltas are computed")
 }
 
 /// The identities a scope names, registered ones only.
@@ -251,20 +310,14 @@ pub fn profile_run(
     let stored = stored_profiles(&mut inputs)?;
     let identities: Vec<&str> = in_scope.iter().map(|id| id.as_str()).collect();
     let tallies = read_tallies(&mut inputs, &identities, Some(baseline), None)?;
-    let BuiltProfiles {
-        new,
+    let built = build_profiles(&in_scope, &stored, &tallies, baseline)?;
+    let (new, profiles) = (built.new_count(), built.profiles.len());
+    let entry = profile_entry(&inputs, baseline, scope, new, profiles - new, built.without_events);
+    Ok(ProfileRun {
+        new: built.into_records(),
         profiles,
-        without_events,
-    } = build_profiles(&in_scope, &stored, &tallies, baseline)?;
-    let entry = profile_entry(
-        &inputs,
-        baseline,
-        scope,
-        new.len(),
-        profiles.len() - new.len(),
-        without_events,
-    );
-    Ok(ProfileRun { new, profiles, entry })
+        entry,
+    })
 }
 
 /// Profiles for every registered identity over `baseline` and the deltas of
@@ -282,29 +335,28 @@ pub fn profiles_and_deltas(
     let stored = stored_profiles(&mut inputs)?;
     let identities: Vec<&str> = in_scope.iter().map(|id| id.as_str()).collect();
     let tallies = read_tallies(&mut inputs, &identities, Some(baseline), Some(window))?;
-    let BuiltProfiles {
-        new,
-        profiles,
-        without_events,
-    } = build_profiles(&in_scope, &stored, &tallies, baseline)?;
-    let entry = profile_entry(
-        &inputs,
-        baseline,
-        &scope,
-        new.len(),
-        profiles.len() - new.len(),
-        without_events,
-    );
-    let against: Vec<&StoredProfile> = profiles.iter().collect();
+    let built = build_profiles(&in_scope, &stored, &tallies, baseline)?;
+    let (new, profiles) = (built.new_count(), built.profiles.len());
+    let entry = profile_entry(&inputs, baseline, &scope, new, profiles - new, built.without_events);
+    let spans = spans_of(built.profiles.iter().filter_map(|p| match p {
+        BuiltProfile::Reused(stored) => Some(&stored.profile.window),
+        BuiltProfile::New { .. } => None,
+    }))?;
+    let against = built.against(&in_scope, baseline, &spans, &tallies);
     let deltas = compute_deltas(&against, &identities, &tallies, window, thresholds)?;
+    drop(against);
     // The deltas' entry is written after the profiles', which it counts.
-    inputs.profiles.1 += new.len() as u64;
+    inputs.profiles.1 += new as u64;
     let scope = DeltaScope::All {
         baseline: baseline.clone(),
     };
-    let delta_entry = delta_entry(&inputs, &scope, against.len(), &deltas, window, thresholds);
+    let delta_entry = delta_entry(&inputs, &scope, profiles, &deltas, window, thresholds);
     Ok((
-        ProfileRun { new, profiles, entry },
+        ProfileRun {
+            new: built.into_records(),
+            profiles,
+            entry,
+        },
         DeltaRun {
             deltas,
             entry: delta_entry,
@@ -333,32 +385,18 @@ pub struct DeltaRun {
 /// The deltas of each profile's identity (on every core, in order);
 /// `identities` lists the tallies' identities by position.
 fn compute_deltas(
-    against: &[&StoredProfile],
+    against: &[Against<'_>],
     identities: &[&str],
     tallies: &WindowTallies,
     window: &Span,
     thresholds: &DriftThresholds,
 ) -> Result<Vec<(DriftDelta, SealedRecord)>, DriftError> {
     let position: foldhash::HashMap<&str, usize> = identities.iter().enumerate().map(|(at, id)| (*id, at)).collect();
-    // A computation for everyone compares against profiles of one window.
-    let mut spans: Vec<Span> = Vec::new();
-    for profile in against {
-        if !spans.iter().any(|span| span.window == profile.profile.window) {
-            spans.push(Span::from_window("baseline window", &profile.profile.window)?);
-        }
-    }
     let per_identity: Vec<Vec<(DriftDelta, SealedRecord)>> = against
         .par_iter()
         .map(|baseline| {
-            let at = position
-                .get(baseline.profile.identity_id.as_str())
-                .copied()
-                .unwrap_or(usize::MAX);
-            let span = spans
-                .iter()
-                .find(|span| span.window == baseline.profile.window)
-                .expect("every profile's window was parsed above");
-            deltas_of(baseline, span, tallies.observed(at), window, thresholds)
+            let at = position.get(baseline.identity_id).copied().unwrap_or(usize::MAX);
+            deltas_of(baseline, tallies.observed(at), window, thresholds)
         })
         .collect::<Result<_, _>>()?;
     Ok(per_identity.into_iter().flatten().collect())
@@ -460,9 +498,14 @@ pub fn delta_run(
 ) -> Result<DeltaRun, DriftError> {
     let known = registered(&mut inputs)?;
     let stored = stored_profiles(&mut inputs)?;
-    let against = scope.profiles(&known, &stored)?;
-    let identities: Vec<&str> = against.iter().map(|p| p.profile.identity_id.as_str()).collect();
+    let profiles = scope.profiles(&known, &stored)?;
+    let identities: Vec<&str> = profiles.iter().map(|p| p.profile.identity_id.as_str()).collect();
     let tallies = read_tallies(&mut inputs, &identities, None, Some(window))?;
+    let spans = spans_of(profiles.iter().map(|p| &p.profile.window))?;
+    let against: Vec<Against<'_>> = profiles
+        .iter()
+        .map(|stored| Against::stored(stored, span_of(&spans, &stored.profile.window)))
+        .collect();
     let deltas = compute_deltas(&against, &identities, &tallies, window, thresholds)?;
     let entry = delta_entry(&inputs, scope, against.len(), &deltas, window, thresholds);
     Ok(DeltaRun { deltas, entry })

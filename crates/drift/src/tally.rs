@@ -13,7 +13,6 @@ use crate::window::Span;
 use model::event::StoredBehaviorEvent;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 /// What an event carries that profiles count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,20 +99,20 @@ impl<'t> IdentityEvents<'t> {
         })
     }
 
-    /// Per value of `facet`, how many events carry it.
-    pub fn counts(&self, facet: Facet) -> BTreeMap<String, u64> {
-        let mut numbers: Vec<u32> = self
-            .sightings
-            .iter()
-            .map(|s| s.facets[facet as usize])
-            .filter(|n| *n != ABSENT)
-            .collect();
-        numbers.sort_unstable();
-        let mut counts = BTreeMap::new();
-        for run in numbers.chunk_by(|a, b| a == b) {
-            counts.insert(self.names.name(run[0]).to_owned(), run.len() as u64);
-        }
-        counts
+    /// Per value of `facet`, how many events carry it, in the values'
+    /// byte order.
+    pub fn counts(&self, facet: Facet) -> Vec<(&'t str, u64)> {
+        let mut values: Vec<&'t str> = self.values(facet).map(|(value, _)| value).collect();
+        values.sort_unstable();
+        values
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len() as u64))
+            .collect()
+    }
+
+    /// Whether any event carries `value` as its `facet`.
+    pub fn has(&self, facet: Facet, value: &str) -> bool {
+        self.values(facet).any(|(seen, _)| seen == value)
     }
 }
 
@@ -487,8 +486,12 @@ mod tests {
         let tallies = tally(&lines, &[3 * LINES_PER_TASK + 50], &baseline, &observed);
         assert_eq!(tallied(&tallies), reference(&lines, &baseline, &observed));
         let counts = tallies.baseline(1).counts(Facet::EventType);
-        assert_eq!(counts.keys().collect::<Vec<_>>(), ["file_read", "login", "logout"]);
-        assert_eq!(counts.values().sum::<u64>(), tallies.baseline(1).len() as u64);
+        let names: Vec<&str> = counts.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, ["file_read", "login", "logout"]);
+        assert_eq!(
+            counts.iter().map(|(_, n)| n).sum::<u64>(),
+            tallies.baseline(1).len() as u64
+        );
     }
 
     #[test]

@@ -126,7 +126,7 @@ pub fn compute_drift(store: &mut Store, request: &DriftRequest) -> Result<DriftC
                 profiles_and_deltas(inputs(&view)?, baseline, &request.window, &request.thresholds)?;
             let counts = (
                 profiles.new.len() as u64,
-                (profiles.profiles.len() - profiles.new.len()) as u64,
+                (profiles.profiles - profiles.new.len()) as u64,
             );
             let profile_seq = if profiles.new.is_empty() {
                 None
@@ -140,7 +140,7 @@ pub fn compute_drift(store: &mut Store, request: &DriftRequest) -> Result<DriftC
                     profiles.entry,
                 )?)
             };
-            finish(store, deltas, profile_seq, counts, profiles.profiles.len() as u64)
+            finish(store, deltas, profile_seq, counts, profiles.profiles as u64)
         }
     }
 }
