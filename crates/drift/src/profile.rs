@@ -54,26 +54,42 @@ impl EventKey {
     }
 }
 
+/// A lowercase hyphenated UUID's 16 bytes. A million of these are read per
+/// run, so each digit is looked up once rather than decoded in passes.
 fn parse_uuid(text: &str) -> Option<[u8; 16]> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|at| bytes[*at] != b'-') {
+    const fn digit_values() -> [u8; 256] {
+        let mut values = [0xff; 256];
+        let mut at = 0;
+        while at < 10 {
+            values[b'0' as usize + at] = at as u8;
+            at += 1;
+        }
+        let mut at = 0;
+        while at < 6 {
+            values[b'a' as usize + at] = 10 + at as u8;
+            at += 1;
+        }
+        values
+    }
+    // Stored ids are lowercase: uppercase digits are refused like any other.
+    const VALUES: [u8; 256] = digit_values();
+    let bytes: &[u8; 36] = text.as_bytes().try_into().ok()?;
+    if [8, 13, 18, 23].iter().any(|at| bytes[*at] != b'-') {
         return None;
     }
-    let mut digits = [0u8; 32];
-    let mut next = 0;
-    for (at, byte) in bytes.iter().enumerate() {
-        if matches!(at, 8 | 13 | 18 | 23) {
-            continue;
-        }
-        // Stored ids are lowercase; `hex` alone would take uppercase too.
-        if !matches!(byte, b'0'..=b'9' | b'a'..=b'f') {
+    let mut id = [0u8; 16];
+    let mut digits = bytes
+        .iter()
+        .enumerate()
+        .filter(|(at, _)| !matches!(at, 8 | 13 | 18 | 23))
+        .map(|(_, digit)| VALUES[*digit as usize]);
+    for byte in &mut id {
+        let (high, low) = (digits.next()?, digits.next()?);
+        if (high | low) > 0xf {
             return None;
         }
-        digits[next] = *byte;
-        next += 1;
+        *byte = high << 4 | low;
     }
-    let mut id = [0u8; 16];
-    hex::decode_to_slice(digits, &mut id).ok()?;
     Some(id)
 }
 
@@ -371,6 +387,23 @@ mod tests {
         assert_eq!(profile.events_root, hex::encode(expected));
         assert_eq!(profile.event_count, 3);
         assert_eq!(profile.hours.keys().collect::<Vec<_>>(), ["08", "09", "10"]);
+    }
+
+    proptest! {
+        #[test]
+        fn uuids_read_as_the_uuid_crate_reads_them(id in any::<u128>(), flip in 0..36usize, to in any::<u8>()) {
+            let text = uuid::Uuid::from_u128(id).hyphenated().to_string();
+            prop_assert_eq!(parse_uuid(&text), Some(id.to_be_bytes()));
+            let mut changed = text.into_bytes();
+            changed[flip] = to;
+            let expected = std::str::from_utf8(&changed)
+                .ok()
+                .filter(|t| t.bytes().all(|b| !b.is_ascii_uppercase()))
+                .and_then(|t| uuid::Uuid::try_parse(t).ok())
+                .filter(|u| u.hyphenated().to_string().as_bytes() == changed.as_slice())
+                .map(|u| u.as_u128().to_be_bytes());
+            prop_assert_eq!(std::str::from_utf8(&changed).ok().and_then(parse_uuid), expected);
+        }
     }
 
     #[test]
