@@ -311,6 +311,16 @@ mod tests {
         }
     }
 
+    /// The events of identity `i` on 2026-01-05, tallied.
+    fn tallied_day(lines: &[String]) -> (Span, crate::tally::WindowTallies) {
+        let window = Span::parse("baseline", "2026-01-05", "2026-01-06").unwrap();
+        let mut builder = crate::tally::TallyBuilder::new(&["i"], Some(&window), None, lines.len());
+        let block: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+        builder.add_lines(&block).unwrap();
+        let tallies = builder.finish();
+        (window, tallies)
+    }
+
     proptest! {
         /// A profile sealed straight from its tally is the record of the
         /// profile built from it, sealed.
@@ -343,11 +353,7 @@ mod tests {
                     event.to_string()
                 })
                 .collect();
-            let window = Span::parse("baseline", "2026-01-05", "2026-01-06").unwrap();
-            let mut builder = crate::tally::TallyBuilder::new(&["i"], Some(&window), None, lines.len());
-            let block: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
-            builder.add_lines(&block).unwrap();
-            let tallies = builder.finish();
+            let (window, tallies) = tallied_day(&lines);
             let events = tallies.baseline(0);
             let direct = seal_tallied("i", &window, events, version, &mut RecordBuilder::new()).unwrap();
             let (profile, record) =
@@ -374,11 +380,7 @@ mod tests {
                 )
             })
             .collect();
-        let window = Span::parse("baseline", "2026-01-05", "2026-01-06").unwrap();
-        let mut builder = crate::tally::TallyBuilder::new(&["i"], Some(&window), None, lines.len());
-        let block: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
-        builder.add_lines(&block).unwrap();
-        let tallies = builder.finish();
+        let (window, tallies) = tallied_day(&lines);
         let profile = profile_of("i", &window, tallies.baseline(0), 1);
         // RFC 6962 §2.1 for three leaves, in time order (08, 09, 10 o'clock):
         // MTH = node(node(leaf(a), leaf(c)), leaf(b)).
