@@ -33,6 +33,12 @@ const ABSENT: u32 = u32::MAX;
 /// Lines parsed by one task.
 const LINES_PER_TASK: usize = 4096;
 
+/// Sightings reserved up front per window (about 240 MB of address space,
+/// not of memory, until used): enough for millions of events without a
+/// copy, without asking a strict-overcommit system for the size of a
+/// whole large store at once.
+pub const RESERVED_EVENTS: usize = 1 << 22;
+
 /// One event of one identity in one window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sighting {
@@ -196,9 +202,9 @@ struct TaskSightings<'b> {
 
 impl<'s> TallyBuilder<'s> {
     /// Tallies the events of `identities` (the `i`-th is identity `i` of the
-    /// result) in either window, out of at most `events` events (room is
-    /// made for them at once: memory is only touched as it fills, and never
-    /// copied to grow).
+    /// result) in either window, out of at most `events` events. Room for
+    /// up to [`RESERVED_EVENTS`] of them is made at once: memory is only
+    /// touched as it fills, and is not copied to grow below that.
     pub fn new(
         identities: &[&'s str],
         baseline: Option<&'s Span>,
@@ -214,8 +220,16 @@ impl<'s> TallyBuilder<'s> {
             baseline,
             observed,
             names: Names::default(),
-            in_baseline: Vec::with_capacity(if baseline.is_some() { events } else { 0 }),
-            in_observed: Vec::with_capacity(if observed.is_some() { events } else { 0 }),
+            in_baseline: Vec::with_capacity(if baseline.is_some() {
+                events.min(RESERVED_EVENTS)
+            } else {
+                0
+            }),
+            in_observed: Vec::with_capacity(if observed.is_some() {
+                events.min(RESERVED_EVENTS)
+            } else {
+                0
+            }),
         }
     }
 
