@@ -7,7 +7,6 @@ use crate::window::Span;
 use model::drift::{BehaviorProfile, PROFILE_ID_KIND, Window};
 use model::event::StoredBehaviorEvent;
 use model::record::{RecordBuilder, SealedRecord};
-use std::collections::BTreeMap;
 
 /// An event as a tally keeps it: its stored time (always 24 bytes,
 /// `YYYY-MM-DDTHH:MM:SS.fffZ`) and its UUID's 16 bytes; both order as
@@ -222,38 +221,9 @@ fn seal_content(content: &ProfileContent<'_>, builder: &mut RecordBuilder) -> Re
     })
 }
 
-fn listed(map: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
-    map.iter().map(|(k, v)| (k.as_str(), *v)).collect()
-}
-
-/// Gives a profile its content id and seals it.
-pub fn seal_profile(
-    mut profile: BehaviorProfile,
-    builder: &mut RecordBuilder,
-) -> Result<(BehaviorProfile, SealedRecord), DriftError> {
-    let sealed = seal_content(
-        &ProfileContent {
-            identity_id: &profile.identity_id,
-            version: profile.version,
-            window: &profile.window,
-            event_count: profile.event_count,
-            counts: [
-                listed(&profile.event_types),
-                listed(&profile.hosts),
-                listed(&profile.hours),
-                listed(&profile.privileges),
-            ],
-            events_root: &profile.events_root,
-        },
-        builder,
-    )?;
-    profile.id = sealed.id().to_owned();
-    Ok((profile, sealed.record))
-}
-
 /// Seals the profile of one identity's tallied events straight from the
-/// tally: the record [`seal_profile`] writes for [`profile_of`], without
-/// the maps (a test holds the two equal).
+/// tally: the record of [`profile_of`]'s profile, without building its maps
+/// (tests hold it to the record of that profile's serde form).
 pub fn seal_tallied(
     identity_id: &str,
     window: &Span,
@@ -285,6 +255,37 @@ pub fn seal_tallied(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn listed(map: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
+        map.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+    }
+
+    /// Gives a profile its content id and seals it through the same writer,
+    /// from its maps.
+    fn seal_profile(
+        mut profile: BehaviorProfile,
+        builder: &mut RecordBuilder,
+    ) -> Result<(BehaviorProfile, SealedRecord), DriftError> {
+        let sealed = seal_content(
+            &ProfileContent {
+                identity_id: &profile.identity_id,
+                version: profile.version,
+                window: &profile.window,
+                event_count: profile.event_count,
+                counts: [
+                    listed(&profile.event_types),
+                    listed(&profile.hosts),
+                    listed(&profile.hours),
+                    listed(&profile.privileges),
+                ],
+                events_root: &profile.events_root,
+            },
+            builder,
+        )?;
+        profile.id = sealed.id().to_owned();
+        Ok((profile, sealed.record))
+    }
 
     fn map() -> impl Strategy<Value = BTreeMap<String, u64>> {
         proptest::collection::btree_map(any::<String>(), 0..1000u64, 0..4)
