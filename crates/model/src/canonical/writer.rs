@@ -82,6 +82,49 @@ pub(crate) fn write_unsigned(out: &mut String, number: u64) {
     out.push_str(itoa::Buffer::new().format(number));
 }
 
+/// The canonical form of a JSON number token, when it is the token itself
+/// or the token without trailing zeros after the point (`3.0` → `3`,
+/// `1.50` → `1.5`), so that it can be copied rather than parsed and
+/// written: a plain decimal (no exponent, not `-0`) of at most 15
+/// significant digits, at least 10^−6 in magnitude. `None` means that the
+/// token must go through [`write_number`].
+///
+/// Why that suffices: any decimal of at most 15 significant digits survives
+/// the trip to the nearest double and back to 15 digits (IEEE 754's
+/// `DBL_DIG`), so no other decimal of at most that many digits, shorter or
+/// not, rounds to the same double; the shortest round-trip digits that
+/// ECMAScript prints are therefore the token's own. Between 10^−6 and 10^21
+/// ECMAScript prints them without an exponent, as the token does. A test
+/// holds this against `ryu_js` on generated tokens.
+pub(crate) fn canonical_number_text(token: &str) -> Option<&str> {
+    let negative = token.starts_with('-');
+    let digits = &token.as_bytes()[usize::from(negative)..];
+    let (whole, fraction) = match digits.iter().position(|b| *b == b'.') {
+        Some(point) => (&digits[..point], &digits[point + 1..]),
+        None => (digits, &[][..]),
+    };
+    let plain = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
+    if whole.is_empty() || !plain(whole) || !plain(fraction) || (whole.len() > 1 && whole[0] == b'0') {
+        return None;
+    }
+    if digits.len() > whole.len() && fraction.is_empty() {
+        return None;
+    }
+    let fraction = &fraction[..fraction.iter().rposition(|b| *b != b'0').map_or(0, |last| last + 1)];
+    let canonical = match fraction.len() {
+        0 => &token[..usize::from(negative) + whole.len()],
+        n => &token[..usize::from(negative) + whole.len() + 1 + n],
+    };
+    if whole != b"0" {
+        return (whole.len() + fraction.len() <= 15).then_some(canonical);
+    }
+    match fraction.iter().position(|b| *b != b'0') {
+        // The zero itself: `-0` is written `0`.
+        None => (!negative).then_some(canonical),
+        Some(leading_zeros) => (leading_zeros <= 5 && fraction.len() - leading_zeros <= 15).then_some(canonical),
+    }
+}
+
 /// RFC 8785 §3.2.2.2: only `"`, `\` and the C0 controls are escaped, with
 /// the short forms where JSON has one and lowercase `\u00xx` otherwise.
 pub(crate) fn write_string(out: &mut String, text: &str) {
@@ -155,6 +198,106 @@ mod tests {
             write_unsigned(&mut plain, number);
             write_number(&mut double, number as f64).unwrap();
             prop_assert_eq!(plain, double);
+        }
+    }
+
+    /// A decimal token of up to 17 significant digits, with up to 8 zeros
+    /// after the point before them, or a few hand-picked edge forms.
+    fn decimal_token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ("-?", "(0|[1-9][0-9]{0,16})", proptest::option::of("[0-9]{0,17}")).prop_map(|(sign, whole, fraction)| {
+                match fraction {
+                    Some(fraction) => format!("{sign}{whole}.{fraction}"),
+                    None => format!("{sign}{whole}"),
+                }
+            }),
+            ("-?", 0usize..9, "[1-9][0-9]{0,16}")
+                .prop_map(|(sign, zeros, digits)| { format!("{sign}0.{}{digits}", "0".repeat(zeros)) }),
+            prop::sample::select(
+                vec![
+                    "0",
+                    "-0",
+                    "0.0",
+                    "-0.0",
+                    "1.0",
+                    "3.000",
+                    "100",
+                    "0.000001",
+                    "0.0000001",
+                    "-0.000001",
+                    "999999999999999",
+                    "9999999999999999",
+                    "0.1",
+                    "0.30000000000000004",
+                    "123456789012345.6",
+                    "12345678901234.5",
+                    "01",
+                    "1.",
+                    ".5",
+                    "1e5",
+                    "--1",
+                ]
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+            ),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// A canonical form found in a token is exactly what writing its
+        /// double gives.
+        #[test]
+        fn canonical_number_text_is_what_its_double_is_written_as(token in decimal_token()) {
+            if let Some(canonical) = canonical_number_text(&token) {
+                let value: f64 = token.parse().unwrap();
+                let mut written = String::new();
+                write_number(&mut written, value).unwrap();
+                prop_assert_eq!(written, canonical);
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_number_text_takes_the_plain_forms_and_leaves_the_rest() {
+        for (token, canonical) in [
+            ("0", "0"),
+            ("14.69", "14.69"),
+            ("-3.5", "-3.5"),
+            ("1500", "1500"),
+            ("0.000001", "0.000001"),
+            ("-0.5", "-0.5"),
+            ("999999999999999", "999999999999999"),
+            ("0.123456789012345", "0.123456789012345"),
+            ("3.0", "3"),
+            ("-100.00", "-100"),
+            ("1.50", "1.5"),
+            ("0.0", "0"),
+            ("999999999999999.000", "999999999999999"),
+        ] {
+            assert_eq!(canonical_number_text(token), Some(canonical), "{token}");
+        }
+        for other in [
+            "-0",
+            "-0.0",
+            "0.0000001",
+            "1e5",
+            "1E5",
+            "01",
+            "1.",
+            ".5",
+            "",
+            "-",
+            "9999999999999999",
+            "0.1234567890123456",
+            "12345678901234.56",
+            "1,5",
+            "+1",
+            "-",
+            "-.5",
+        ] {
+            assert_eq!(canonical_number_text(other), None, "{other}");
         }
     }
 
