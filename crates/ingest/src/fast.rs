@@ -66,7 +66,7 @@ fn metric(line: &[u8], b: &mut RecordBuilder) -> Option<()> {
     }
     b.string("metric", required(&metric)?);
     b.string("timestamp", timestamp);
-    b.number("value", float(&value)?).ok()
+    b.number_token("value", number(&value)?).ok()
 }
 
 fn auth(line: &[u8], b: &mut RecordBuilder) -> Option<()> {
@@ -214,10 +214,10 @@ fn optional<'a>(value: &'a Option<Token<'_>>) -> Option<Option<&'a str>> {
     }
 }
 
-/// A required finite number.
-fn float(value: &Option<Token<'_>>) -> Option<f64> {
+/// A required number token (its value is checked as it is written).
+fn number<'a>(value: &Option<Token<'a>>) -> Option<&'a str> {
     match value {
-        Some(Token::Number(token)) => scan::to_f64(token).filter(|v| v.is_finite()),
+        Some(Token::Number(token)) => Some(token),
         _ => None,
     }
 }

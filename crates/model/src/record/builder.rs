@@ -7,7 +7,7 @@
 //! (without `id`, without `hash`, whole). The bytes are exactly those of
 //! [`super::seal_members`] for the same members, which the tests hold equal.
 
-use crate::canonical::writer::{utf16_cmp, write_number, write_string, write_unsigned};
+use crate::canonical::writer::{canonical_number_text, utf16_cmp, write_number, write_string, write_unsigned};
 use crate::canonical::{CanonicalError, MAX_SAFE_INTEGER, is_written_as_unsafe_integer};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -46,7 +46,6 @@ pub struct RecordBuilder {
     content: String,
     /// Each member's key and the offset of its first byte in `content`.
     members: Vec<(&'static str, usize)>,
-    with_id: Vec<u8>,
 }
 
 impl Default for RecordBuilder {
@@ -61,7 +60,6 @@ impl RecordBuilder {
         RecordBuilder {
             content: String::from("{"),
             members: Vec::with_capacity(16),
-            with_id: Vec::with_capacity(256),
         }
     }
 
@@ -84,8 +82,14 @@ impl RecordBuilder {
             "`{key}` is added by sealing, not as a member"
         );
         if let Some((last, _)) = self.members.last() {
+            // Most neighbouring keys differ in their first byte; comparing
+            // that first saves a call per member.
+            let ordered = match (last.as_bytes().first(), key.as_bytes().first()) {
+                (Some(a), Some(b)) if a != b => a < b,
+                _ => last.as_bytes() < key.as_bytes(),
+            };
             assert!(
-                last.as_bytes() < key.as_bytes(),
+                ordered,
                 "members must come in canonical key order, each once: `{key}` after `{last}`"
             );
             self.content.push(',');
@@ -117,6 +121,22 @@ impl RecordBuilder {
         }
         self.key(key);
         write_number(&mut self.content, value).expect("checked finite above");
+        Ok(())
+    }
+
+    /// Adds a number member given as a JSON number token, refused as
+    /// [`RecordBuilder::number`] refuses. A plain decimal such as `14.69` or
+    /// `3.0` is copied (as `14.69`, `3`) without the round trip through a
+    /// double, which gives the same bytes.
+    pub fn number_token(&mut self, key: &'static str, token: &str) -> Result<(), CanonicalError> {
+        let Some(canonical) = canonical_number_text(token) else {
+            let value = token
+                .parse()
+                .map_err(|_| CanonicalError::NotJson(format!("a number token, found {token:?}")))?;
+            return self.number(key, value);
+        };
+        self.key(key);
+        self.content.push_str(canonical);
         Ok(())
     }
 
@@ -194,43 +214,58 @@ impl RecordBuilder {
     /// the members. The hash covers the record with its `id`.
     pub fn seal(&mut self, id_kind: Option<&str>, out: &mut Vec<u8>) -> SealedParts {
         self.content.push('}');
-        let mut id_text = [0u8; 36];
-        let id = id_kind.map(|kind| crate::id::artifact_id(kind, self.content.as_bytes()));
-        let id_text: Option<&str> = id.map(|id| &*id.hyphenated().encode_lower(&mut id_text));
-
-        let hash: [u8; 32] = match id_text {
-            Some(id_text) => {
-                self.with_id.clear();
-                splice(&self.content, &self.members, &[("id", id_text)], &mut self.with_id);
-                Sha256::digest(&self.with_id).into()
-            }
-            None => Sha256::digest(self.content.as_bytes()).into(),
+        let Some(kind) = id_kind else {
+            let hash: [u8; 32] = Sha256::digest(self.content.as_bytes()).into();
+            let mut hash_hex = [0u8; 64];
+            crate::digest::write_hash_hex(&hash, &mut hash_hex);
+            let hash_hex = std::str::from_utf8(&hash_hex).expect("hex digits are ASCII");
+            splice(&self.content, &self.members, &[("hash", hash_hex)], out);
+            self.reset();
+            return SealedParts { hash, id: None };
         };
-        let mut hash_hex = [0u8; 64];
-        hex::encode_to_slice(hash, &mut hash_hex).expect("64 digits for 32 bytes");
-        let hash_hex = std::str::from_utf8(&hash_hex).expect("hex digits are ASCII");
-        match id_text {
-            Some(id_text) => splice(
-                &self.content,
-                &self.members,
-                &[("hash", hash_hex), ("id", id_text)],
-                out,
-            ),
-            None => splice(&self.content, &self.members, &[("hash", hash_hex)], out),
-        }
+        let id = crate::id::artifact_id(kind, self.content.as_bytes());
+        let mut id_text = [0u8; 36];
+        let id_text: &str = id.hyphenated().encode_lower(&mut id_text);
+        // The line is written once, with a placeholder for the hash; the
+        // record the hash covers is that line without the hash member, so
+        // it is hashed in the two pieces around it rather than copied.
+        let line_start = out.len();
+        let hash_at = splice(
+            &self.content,
+            &self.members,
+            &[("hash", HASH_PLACEHOLDER), ("id", id_text)],
+            out,
+        );
+        // `"hash":"…"` and one comma next to it: the comma after it, as
+        // `id` always follows it.
+        let hash_member = hash_at - "\"hash\":\"".len()..hash_at + HASH_PLACEHOLDER.len() + "\",".len();
+        debug_assert_eq!(out[hash_member.end - 1], b',');
+        let mut hasher = Sha256::new();
+        hasher.update(&out[line_start..hash_member.start]);
+        hasher.update(&out[hash_member.end..]);
+        let hash: [u8; 32] = hasher.finalize().into();
+        let digits: &mut [u8; 64] = (&mut out[hash_at..hash_at + HASH_PLACEHOLDER.len()])
+            .try_into()
+            .expect("the placeholder is 64 bytes");
+        crate::digest::write_hash_hex(&hash, digits);
         self.reset();
-        SealedParts { hash, id }
+        SealedParts { hash, id: Some(id) }
     }
 }
 
+/// Stands for the hash in a line written before the hash is known.
+const HASH_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
 /// Appends the closed object `content` (whose members start at the offsets
-/// in `members`) with the string members `extra` (sorted, keys not in
-/// `members`, keys and values plain ASCII needing no escapes) merged in key
-/// order.
-fn splice(content: &str, members: &[(&str, usize)], extra: &[(&str, &str)], out: &mut Vec<u8>) {
+/// in `members`) with the string members `extra` (sorted, at least one,
+/// keys not in `members`, keys and values plain ASCII needing no escapes)
+/// merged in key order. Returns where the first extra member's value
+/// starts in `out`.
+fn splice(content: &str, members: &[(&str, usize)], extra: &[(&str, &str)], out: &mut Vec<u8>) -> usize {
     let closing = content.len() - 1;
     let mut copied = 0;
     let mut anything_before = !members.is_empty();
+    let mut first_value_at = None;
     for (key, value) in extra {
         let at = members
             .iter()
@@ -245,6 +280,7 @@ fn splice(content: &str, members: &[(&str, usize)], extra: &[(&str, &str)], out:
         out.push(b'"');
         out.extend_from_slice(key.as_bytes());
         out.extend_from_slice(b"\":\"");
+        first_value_at.get_or_insert(out.len());
         out.extend_from_slice(value.as_bytes());
         out.push(b'"');
         if at.is_some() {
@@ -253,6 +289,7 @@ fn splice(content: &str, members: &[(&str, usize)], extra: &[(&str, &str)], out:
         anything_before = true;
     }
     out.extend_from_slice(&content.as_bytes()[copied..]);
+    first_value_at.expect("at least one extra member")
 }
 
 #[cfg(test)]
@@ -344,6 +381,28 @@ mod tests {
             let mut again = Vec::new();
             builder.seal(None, &mut again);
             prop_assert_eq!(again, seal_members(&Map::new(), &[]).unwrap().line.into_bytes());
+        }
+    }
+
+    proptest! {
+        /// A number token adds exactly what its double adds, whether it is
+        /// copied (plain decimals) or parsed and written (everything else).
+        #[test]
+        fn number_tokens_add_what_their_doubles_add(
+            token in prop_oneof![
+                "-?(0|[1-9][0-9]{0,17})(\\.[0-9]{1,18})?([eE][-+]?[0-9]{1,3})?",
+                any::<f64>().prop_map(|v| v.to_string()),
+                "-?0\\.0{0,8}[1-9][0-9]{0,16}",
+            ],
+        ) {
+            let value: f64 = token.parse().unwrap();
+            let (mut from_token, mut from_value) = (RecordBuilder::new(), RecordBuilder::new());
+            let added = from_token.number_token("value", &token);
+            prop_assert_eq!(&added, &from_value.number("value", value), "{}", token);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            from_token.seal(None, &mut a);
+            from_value.seal(None, &mut b);
+            prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap(), "{}", token);
         }
     }
 
