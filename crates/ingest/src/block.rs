@@ -45,15 +45,12 @@ pub fn split_jsonl_blocks(bytes: &[u8], first_line: u64, target: usize) -> (Vec<
     let (mut start, mut line) = (0, first_line);
     while start < bytes.len() {
         let wanted = (start + target.max(1)).min(bytes.len());
-        let end = match bytes[wanted - 1..].iter().position(|b| *b == b'\n') {
-            Some(at) => wanted + at,
-            None => bytes.len(),
-        };
+        let end = memchr::memchr(b'\n', &bytes[wanted - 1..]).map_or(bytes.len(), |at| wanted + at);
         blocks.push(LineSpan {
             first_line: line,
             range: start..end,
         });
-        line += bytes[start..end].iter().filter(|b| **b == b'\n').count() as u64;
+        line += memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
         start = end;
     }
     (blocks, line - first_line)
@@ -89,7 +86,12 @@ pub fn parse_jsonl_block_into(
     parsed.records.reserve(bytes.len() * 3);
     let context = FastContext { identities };
     let mut builder = RecordBuilder::new();
-    for (i, line_bytes) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+    let mut start = 0;
+    let line_ends = memchr::memchr_iter(b'\n', bytes).map(|at| at + 1);
+    let last_line_end = bytes.last().is_some_and(|b| *b != b'\n').then_some(bytes.len());
+    for (i, end) in line_ends.chain(last_line_end).enumerate() {
+        let line_bytes = &bytes[start..end];
+        start = end;
         let line = first_line + i as u64;
         let Some(content) = line_content(line, line_bytes) else {
             continue;

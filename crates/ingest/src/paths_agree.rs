@@ -234,10 +234,15 @@ proptest! {
     #[test]
     fn blocks_equal_lines_parsed_one_by_one(
         (format, lines) in format_strategy().prop_flat_map(|f| (Just(f), proptest::collection::vec(
-            prop_oneof![4 => line(f), 1 => Just(String::new()), 1 => Just("  \r".to_owned())], 0..12)))
+            prop_oneof![4 => line(f), 1 => Just(String::new()), 1 => Just("  \r".to_owned())], 0..12))),
+        last_line_ended in any::<bool>(),
     ) {
         let known = known_identities();
-        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let mut text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        if !last_line_ended {
+            // The input's last line need not end in a newline.
+            text.pop();
+        }
         let options = ParseOptions { assume_utc: true };
         let block = parse_jsonl_block(format, 7, text.as_bytes(), &options, Some(&known));
         let mut expected = crate::ParsedBlock::default();
