@@ -45,6 +45,7 @@ pub mod raw;
 mod record_file;
 mod recovery;
 mod stream;
+mod writeback;
 mod writer;
 
 pub use error::StoreError;

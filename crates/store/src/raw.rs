@@ -4,6 +4,7 @@
 //! and left read-only; an identical file is stored once.
 
 use crate::error::StoreError;
+use crate::writeback::EarlyWriteback;
 use sha2::{Digest, Sha256};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -31,6 +32,7 @@ pub struct Incoming {
     dir: PathBuf,
     temporary: PathBuf,
     out: Option<File>,
+    writeback: Option<EarlyWriteback>,
     hasher: Sha256,
     bytes: u64,
     /// Directories this archive created, deepest first, removed on discard.
@@ -52,10 +54,12 @@ impl Incoming {
             .mode(0o644)
             .open(&temporary)
             .map_err(StoreError::io(&temporary))?;
+        let writeback = EarlyWriteback::new(&out).map_err(StoreError::io(&temporary))?;
         Ok(Incoming {
             dir,
             temporary,
             out: Some(out),
+            writeback: Some(writeback),
             hasher: Sha256::new(),
             bytes: 0,
             created_dirs,
@@ -67,7 +71,11 @@ impl Incoming {
         self.hasher.update(bytes);
         self.bytes += bytes.len() as u64;
         let out = self.out.as_mut().expect("open until finished or discarded");
-        out.write_all(bytes).map_err(StoreError::io(&self.temporary))
+        out.write_all(bytes).map_err(StoreError::io(&self.temporary))?;
+        if let Some(writeback) = &mut self.writeback {
+            writeback.wrote(bytes.len());
+        }
+        Ok(())
     }
 
     /// SHA-256 of the bytes written so far, hex.
@@ -79,6 +87,9 @@ impl Incoming {
     /// file already archived is kept as it is.
     pub fn finish(mut self) -> Result<RawFile, StoreError> {
         let out = self.out.take().expect("open until finished or discarded");
+        if let Some(writeback) = self.writeback.take() {
+            writeback.finish().map_err(StoreError::io(&self.temporary))?;
+        }
         out.sync_all().map_err(StoreError::io(&self.temporary))?;
         drop(out);
         let sha256 = hex::encode(self.hasher.clone().finalize());
@@ -115,6 +126,7 @@ impl Incoming {
     }
 
     fn remove_leftovers(&mut self) {
+        self.writeback.take();
         self.out.take();
         let _ = fs::remove_file(&self.temporary);
         for dir in self.created_dirs.drain(..) {

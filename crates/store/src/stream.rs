@@ -6,12 +6,18 @@
 
 use crate::error::StoreError;
 use crate::record_file::RecordFile;
+use crate::writeback::EarlyWriteback;
 use crate::writer::{RecordedAction, RecordedBatch, Store};
 use ledger::EntryDraft;
 use serde_json::Value;
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+
+/// The buffer for records pushed one at a time. Callers that push many
+/// lines at once (ingest hands over blocks of about 100 KiB) write straight
+/// to the file past it, saving a copy.
+const WRITE_BUFFER: usize = 64 << 10;
 
 /// Records being appended to one file, not yet accounted for.
 #[derive(Debug)]
@@ -20,6 +26,7 @@ pub struct RecordStream<'a> {
     file: RecordFile,
     path: PathBuf,
     writer: Option<BufWriter<File>>,
+    writeback: Option<EarlyWriteback>,
     start_len: u64,
     first_line: u64,
     count: u64,
@@ -49,12 +56,14 @@ impl Store {
             .open(&path)
             .map_err(StoreError::io(&path))?;
         let start_len = handle.metadata().map_err(StoreError::io(&path))?.len();
+        let writeback = EarlyWriteback::new(&handle).map_err(StoreError::io(&path))?;
         let first_line = self.line_count(&file) + 1;
         Ok(RecordStream {
             store: self,
             file,
             path,
-            writer: Some(BufWriter::with_capacity(1 << 20, handle)),
+            writer: Some(BufWriter::with_capacity(WRITE_BUFFER, handle)),
+            writeback: Some(writeback),
             start_len,
             first_line,
             count: 0,
@@ -92,6 +101,9 @@ impl RecordStream<'_> {
         );
         let writer = self.writer.as_mut().expect("open until commit or abort");
         writer.write_all(lines).map_err(StoreError::io(&self.path))?;
+        if let Some(writeback) = &mut self.writeback {
+            writeback.wrote(lines.len());
+        }
         for leaf in leaf_hashes {
             self.tree.push(*leaf);
         }
@@ -108,9 +120,9 @@ impl RecordStream<'_> {
     /// `outputs.records` describing them.
     pub fn commit(mut self, draft: EntryDraft) -> Result<RecordedAction, StoreError> {
         let writer = self.writer.take().expect("open until commit or abort");
-        let synced = writer
-            .into_inner()
-            .map_err(|e| e.into_error())
+        let early = self.writeback.take().map_or(Ok(()), EarlyWriteback::finish);
+        let synced = early
+            .and_then(|()| writer.into_inner().map_err(|e| e.into_error()))
             .and_then(|handle| handle.sync_data())
             .and_then(|()| match (self.created, self.path.parent()) {
                 (true, Some(dir)) => File::open(dir).and_then(|d| d.sync_all()),
@@ -143,6 +155,7 @@ impl RecordStream<'_> {
         if self.finished {
             return Ok(());
         }
+        self.writeback.take();
         self.writer.take();
         if self.created {
             fs::remove_file(&self.path).map_err(StoreError::io(&self.path))?;
