@@ -8,7 +8,9 @@
 //! fields, then `store::ingest_file::ingest_file` (every core) into a fresh
 //! store, and prints both rates, their ratio and the peak RSS (VmHWM) of
 //! this process during the ingest (the peak is reset just before it), and
-//! the time the required hashing alone takes on one core.
+//! two floors: the time the required hashing alone takes on one core, and
+//! the time this disk takes to write as many bytes as the ingest must make
+//! durable (the records and the raw copy) and fsync them.
 
 use std::io::{BufRead, BufReader};
 use std::time::Instant;
@@ -37,7 +39,12 @@ fn main() {
     // charged to whichever pass writes first.
     parse_only(&input, events);
     tests::ingest_metric_file(&dir.path().join("warm-up"), &input, events);
+    let durable_bytes = bytes
+        + std::fs::metadata(dir.path().join("warm-up/events/metric.jsonl"))
+            .expect("records")
+            .len();
     std::fs::remove_dir_all(dir.path().join("warm-up")).expect("remove warm-up store");
+    let writing_seconds = durable_write(&dir.path().join("durable-write"), durable_bytes);
 
     let parse_seconds = parse_only(&input, events);
     let before_kib = tests::peak_rss_kib();
@@ -48,7 +55,7 @@ fn main() {
     let hashing_seconds = required_hashing(&dir.path().join("store"), &input, events);
 
     println!(
-        "{events} events, {:.1} MB, {} threads: parse-only {:.0} events/s ({parse_seconds:.2} s), ingest {:.0} events/s ({ingest_seconds:.2} s), ratio {:.2}, peak RSS during ingest {:.1} MiB (before: {:.1} MiB); the required hashing alone on one core takes {:.2} x the parse-only time ({hashing_seconds:.2} s)",
+        "{events} events, {:.1} MB, {} threads: parse-only {:.0} events/s ({parse_seconds:.2} s), ingest {:.0} events/s ({ingest_seconds:.2} s), ratio {:.2}, peak RSS during ingest {:.1} MiB (before: {:.1} MiB); the required hashing alone on one core takes {:.2} x the parse-only time ({hashing_seconds:.2} s); writing and syncing the {:.0} MB it must make durable alone takes {:.2} x ({writing_seconds:.2} s)",
         bytes as f64 / 1e6,
         rayon::current_num_threads(),
         events as f64 / parse_seconds,
@@ -57,6 +64,8 @@ fn main() {
         peak_kib as f64 / 1024.0,
         before_kib as f64 / 1024.0,
         hashing_seconds / parse_seconds,
+        durable_bytes as f64 / 1e6,
+        writing_seconds / parse_seconds,
     );
 }
 
@@ -72,6 +81,26 @@ fn parse_only(input: &std::path::Path, events: u64) -> f64 {
     }
     assert_eq!(parsed, events);
     started.elapsed().as_secs_f64()
+}
+
+/// Seconds to write `bytes` to a new file at `path` and make them durable,
+/// 16 MiB at a time (written, then synced), nothing else running: how fast
+/// this disk takes that much, whatever writes it.
+fn durable_write(path: &std::path::Path, bytes: u64) -> f64 {
+    let block = vec![b'x'; 16 << 20];
+    let started = Instant::now();
+    let mut file = std::fs::File::create(path).expect("create");
+    let mut left = bytes;
+    while left > 0 {
+        let now = left.min(block.len() as u64) as usize;
+        std::io::Write::write_all(&mut file, &block[..now]).expect("write");
+        file.sync_data().expect("sync");
+        left -= now as u64;
+    }
+    file.sync_all().expect("sync");
+    let seconds = started.elapsed().as_secs_f64();
+    std::fs::remove_file(path).expect("remove");
+    seconds
 }
 
 /// Seconds, on one core, for the hashing the stored format requires of an
