@@ -161,31 +161,27 @@ impl RecordBuilder {
         key: &'static str,
         members: impl IntoIterator<Item = (&'k str, u64)>,
     ) -> Result<(), CanonicalError> {
-        let mut members: Vec<(&str, u64)> = members.into_iter().collect();
+        let members: Vec<(&str, u64)> = members.into_iter().collect();
         if let Some((name, value)) = members.iter().find(|(_, value)| *value > MAX_SAFE_INTEGER) {
             return Err(CanonicalError::UnsafeInteger {
                 value: value.to_string(),
                 path: format!("/{key}/{name}"),
             });
         }
-        members.sort_by(|a, b| utf16_cmp(a.0, b.0));
-        self.key(key);
-        self.content.push('{');
-        for (i, (name, value)) in members.iter().enumerate() {
-            if i > 0 {
-                self.content.push(',');
-            }
-            write_string(&mut self.content, name);
-            self.content.push(':');
-            write_unsigned(&mut self.content, *value);
-        }
-        self.content.push('}');
+        self.object(key, members, |out, value| write_unsigned(out, *value));
         Ok(())
     }
 
     /// Adds an object member of string members, keys in canonical order.
     pub fn strings<'k>(&mut self, key: &'static str, members: impl IntoIterator<Item = (&'k str, &'k str)>) {
-        let mut members: Vec<(&str, &str)> = members.into_iter().collect();
+        self.object(key, members.into_iter().collect(), |out, value| {
+            write_string(out, value)
+        });
+    }
+
+    /// Adds an object member of the given members, sorted here into
+    /// canonical (UTF-16) key order, each value written by `write_value`.
+    fn object<V>(&mut self, key: &'static str, mut members: Vec<(&str, V)>, write_value: impl Fn(&mut String, &V)) {
         members.sort_by(|a, b| utf16_cmp(a.0, b.0));
         self.key(key);
         self.content.push('{');
@@ -195,7 +191,7 @@ impl RecordBuilder {
             }
             write_string(&mut self.content, name);
             self.content.push(':');
-            write_string(&mut self.content, value);
+            write_value(&mut self.content, value);
         }
         self.content.push('}');
     }
