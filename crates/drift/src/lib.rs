@@ -13,6 +13,9 @@
 //!   observation window, read on every core and grouped compactly;
 //! - [`profile`]: counting an identity's event types, hosts, hours of day
 //!   and privileges over a baseline window into a `BehaviorProfile`;
+//! - [`profiling`]: every identity's profile built or reused, a batch at a
+//!   time on every core, its record handed on as the next batch is built,
+//!   and its deltas computed in the same pass;
 //! - [`compare`]: the deltas NEW_EVENT_TYPE, NEW_HOST, NEW_TIME_BUCKET,
 //!   NEW_PRIVILEGE (magnitude 1.0) and FREQUENCY_SHIFT (magnitude = count
 //!   difference), each with the baseline and observed values, both windows,
@@ -53,6 +56,7 @@ pub mod compare;
 mod error;
 pub mod events;
 pub mod profile;
+pub mod profiling;
 pub mod run;
 mod seal;
 pub mod summary;

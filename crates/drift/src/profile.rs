@@ -6,7 +6,7 @@ use crate::tally::{Facet, IdentityEvents};
 use crate::window::Span;
 use model::drift::{BehaviorProfile, PROFILE_ID_KIND, Window};
 use model::event::StoredBehaviorEvent;
-use model::record::{RecordBuilder, SealedRecord};
+use model::record::RecordBuilder;
 
 /// An event as a tally keeps it: its stored time (always 24 bytes,
 /// `YYYY-MM-DDTHH:MM:SS.fffZ`) and its UUID's 16 bytes; both order as
@@ -157,15 +157,16 @@ struct ProfileContent<'a> {
     events_root: &'a str,
 }
 
-/// A profile sealed, its id and hash in their text forms.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A profile sealed: its id and hash (its line went to the caller's
+/// buffer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SealedProfile {
     /// The content id, hyphenated.
     pub id: [u8; 36],
     /// The record hash, hex.
-    pub hash: [u8; 64],
-    /// The record.
-    pub record: SealedRecord,
+    pub hash_hex: [u8; 64],
+    /// The record hash.
+    pub hash: [u8; 32],
 }
 
 impl SealedProfile {
@@ -174,15 +175,20 @@ impl SealedProfile {
         std::str::from_utf8(&self.id).expect("a hyphenated UUID is ASCII")
     }
 
-    /// The record hash.
+    /// The record hash, hex.
     pub fn hash(&self) -> &str {
-        std::str::from_utf8(&self.hash).expect("hex digits are ASCII")
+        std::str::from_utf8(&self.hash_hex).expect("hex digits are ASCII")
     }
 }
 
 /// Writes a profile's canonical bytes directly (the same bytes as sealing
-/// its serde form, which a test holds equal) and gives it its content id.
-fn seal_content(content: &ProfileContent<'_>, builder: &mut RecordBuilder) -> Result<SealedProfile, DriftError> {
+/// its serde form, which a test holds equal), with its content id, and
+/// appends its stored line (no newline) to `line`.
+fn seal_content(
+    content: &ProfileContent<'_>,
+    builder: &mut RecordBuilder,
+    line: &mut Vec<u8>,
+) -> Result<SealedProfile, DriftError> {
     let canonical = |e| DriftError::Record(model::record::RecordError::Canonical(e));
     let [event_types, hosts, hours, privileges] = &content.counts;
     builder.reset();
@@ -207,29 +213,29 @@ fn seal_content(content: &ProfileContent<'_>, builder: &mut RecordBuilder) -> Re
             ("start", content.window.start.as_str()),
         ],
     );
-    let mut line = Vec::new();
-    let parts = builder.seal(Some(PROFILE_ID_KIND), &mut line);
+    let parts = builder.seal(Some(PROFILE_ID_KIND), line);
     let mut id = [0u8; 36];
     parts.id.expect("sealed with an id").hyphenated().encode_lower(&mut id);
-    let mut hash = [0u8; 64];
-    hex::encode_to_slice(parts.hash, &mut hash).expect("64 digits for 32 bytes");
-    let line = String::from_utf8(line).expect("canonical JSON is UTF-8");
+    let mut hash_hex = [0u8; 64];
+    model::digest::write_hash_hex(&parts.hash, &mut hash_hex);
     Ok(SealedProfile {
         id,
-        hash,
-        record: SealedRecord { line, hash: parts.hash },
+        hash_hex,
+        hash: parts.hash,
     })
 }
 
 /// Seals the profile of one identity's tallied events straight from the
-/// tally: the record of [`profile_of`]'s profile, without building its maps
-/// (tests hold it to the record of that profile's serde form).
+/// tally, appending its line (no newline) to `line`: the record of
+/// [`profile_of`]'s profile, without building its maps (tests hold it to
+/// the record of that profile's serde form).
 pub fn seal_tallied(
     identity_id: &str,
     window: &Span,
     events: IdentityEvents<'_>,
     version: u64,
     builder: &mut RecordBuilder,
+    line: &mut Vec<u8>,
 ) -> Result<SealedProfile, DriftError> {
     let mut root = [0u8; 64];
     hex::encode_to_slice(events_root(events), &mut root).expect("64 digits for 32 bytes");
@@ -248,12 +254,14 @@ pub fn seal_tallied(
             events_root: std::str::from_utf8(&root).expect("hex digits are ASCII"),
         },
         builder,
+        line,
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::record::SealedRecord;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
@@ -267,6 +275,7 @@ mod tests {
         mut profile: BehaviorProfile,
         builder: &mut RecordBuilder,
     ) -> Result<(BehaviorProfile, SealedRecord), DriftError> {
+        let mut line = Vec::new();
         let sealed = seal_content(
             &ProfileContent {
                 identity_id: &profile.identity_id,
@@ -282,9 +291,17 @@ mod tests {
                 events_root: &profile.events_root,
             },
             builder,
+            &mut line,
         )?;
         profile.id = sealed.id().to_owned();
-        Ok((profile, sealed.record))
+        let line = String::from_utf8(line).expect("canonical JSON is UTF-8");
+        Ok((
+            profile,
+            SealedRecord {
+                line,
+                hash: sealed.hash,
+            },
+        ))
     }
 
     fn map() -> impl Strategy<Value = BTreeMap<String, u64>> {
@@ -356,10 +373,14 @@ mod tests {
                 .collect();
             let (window, tallies) = tallied_day(&lines);
             let events = tallies.baseline(0);
-            let direct = seal_tallied("i", &window, events, version, &mut RecordBuilder::new()).unwrap();
+            // Appended after what the buffer already holds.
+            let mut line = b"before".to_vec();
+            let direct = seal_tallied("i", &window, events, version, &mut RecordBuilder::new(), &mut line).unwrap();
             let (profile, record) =
                 seal_profile(profile_of("i", &window, events, version), &mut RecordBuilder::new()).unwrap();
-            prop_assert_eq!(&direct.record, &record);
+            prop_assert_eq!(&line[..6], b"before");
+            prop_assert_eq!(&line[6..], record.line.as_bytes());
+            prop_assert_eq!(direct.hash, record.hash);
             prop_assert_eq!(direct.id(), profile.id.as_str());
             prop_assert_eq!(direct.hash(), hex::encode(record.hash));
         }

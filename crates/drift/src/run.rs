@@ -10,16 +10,15 @@
 //! UBA_DELTA_COMPUTED   "params":{"baselines":[{"baseline_id":…,"identity_id":…}],"frequency_comparison":"…","thresholds":{…},"window":{…}}
 //! ```
 
-use crate::compare::{Against, Counted, StoredProfile, deltas_of};
+use crate::compare::{Against, StoredProfile, deltas_of};
 use crate::error::DriftError;
 use crate::events::{BEHAVIOR_EVENTS_FILE, for_each_block, read_identity_ids, read_records};
-use crate::profile::{SealedProfile, profile_of, same_content, seal_tallied};
+use crate::profiling::{Observation, ProfileLines, build_in_batches};
 use crate::summary::summarize;
 use crate::tally::{TallyBuilder, WindowTallies};
 use crate::window::Span;
 use model::claims::record_claims;
 use model::drift::{BehaviorProfile, DeltaSummary, DeltaType, DriftDelta, DriftThresholds, Window};
-use model::record::RecordBuilder;
 use model::record::SealedRecord;
 use model::{Action, LedgerEntry};
 use rayon::prelude::*;
@@ -74,11 +73,12 @@ pub enum IdentityScope {
     One(String),
 }
 
-/// A profile run's records and entry.
+/// A profile run's counts and entry (its records were handed on as they
+/// were sealed).
 #[derive(Debug)]
 pub struct ProfileRun {
-    /// The records of the profiles new to the store, by identity.
-    pub new: Vec<SealedRecord>,
+    /// How many profiles are new to the store (records handed on).
+    pub new: usize,
     /// How many identities in scope have a profile (new or reused), that
     /// is, events in the window.
     pub profiles: usize,
@@ -140,114 +140,6 @@ fn read_tallies(
     Ok(tallies.finish())
 }
 
-/// The profiles of the identities in `scope` with events in the baseline
-/// window: reused when a stored one has the same content, otherwise the
-/// next version, sealed (on every core, in identity order).
-fn build_profiles<'s>(
-    in_scope: &[&String],
-    stored: &'s [StoredProfile],
-    tallies: &WindowTallies,
-    baseline: &Span,
-) -> Result<BuiltProfiles<'s>, DriftError> {
-    let mut stored_of: HashMap<&str, Vec<&StoredProfile>> = HashMap::new();
-    for profile in stored {
-        stored_of
-            .entry(profile.profile.identity_id.as_str())
-            .or_default()
-            .push(profile);
-    }
-    let built: Vec<Option<BuiltProfile<'s>>> = in_scope
-        .par_iter()
-        .enumerate()
-        .map_init(RecordBuilder::new, |builder, (at, identity)| {
-            let events = tallies.baseline(at);
-            if events.is_empty() {
-                return Ok(None);
-            }
-            let earlier = stored_of.get(identity.as_str()).map_or(&[][..], Vec::as_slice);
-            if !earlier.is_empty() {
-                // Only an identity profiled before needs its content
-                // compared, so only then is the profile built as a record.
-                let candidate = profile_of(identity, baseline, events, 0);
-                let same = earlier
-                    .iter()
-                    .filter(|s| same_content(&s.profile, &candidate))
-                    .max_by_key(|s| s.profile.version);
-                if let Some(same) = same {
-                    return Ok(Some(BuiltProfile::Reused(same)));
-                }
-            }
-            let version = 1 + earlier.iter().map(|s| s.profile.version).max().unwrap_or(0);
-            let sealed = seal_tallied(identity, baseline, events, version, builder)?;
-            Ok(Some(BuiltProfile::New { identity: at, sealed }))
-        })
-        .collect::<Result<_, DriftError>>()?;
-    let without_events = built.iter().filter(|b| b.is_none()).count() as u64;
-    Ok(BuiltProfiles {
-        profiles: built.into_iter().flatten().collect(),
-        without_events,
-    })
-}
-
-/// An identity's profile: reused, or new and sealed.
-enum BuiltProfile<'s> {
-    /// A stored profile of the same content.
-    Reused(&'s StoredProfile),
-    /// A new one, of the `identity`-th identity in scope.
-    New { identity: usize, sealed: SealedProfile },
-}
-
-/// The profiles a run built or reused.
-struct BuiltProfiles<'s> {
-    /// Every identity's with events, new or reused, in identity order.
-    profiles: Vec<BuiltProfile<'s>>,
-    /// Identities in scope without events in the window.
-    without_events: u64,
-}
-
-impl<'s> BuiltProfiles<'s> {
-    fn new_count(&self) -> usize {
-        self.profiles
-            .iter()
-            .filter(|p| matches!(p, BuiltProfile::New { .. }))
-            .count()
-    }
-
-    /// What deltas are stated against, profile by profile.
-    fn against<'a>(
-        &'a self,
-        in_scope: &[&'a String],
-        baseline: &'a Span,
-        spans: &'a [Span],
-        tallies: &'a WindowTallies,
-    ) -> Vec<Against<'a>> {
-        self.profiles
-            .iter()
-            .map(|built| match built {
-                BuiltProfile::Reused(stored) => Against::stored(stored, span_of(spans, &stored.profile.window)),
-                BuiltProfile::New { identity, sealed } => Against {
-                    identity_id: in_scope[*identity],
-                    id: sealed.id(),
-                    hash: sealed.hash(),
-                    window: baseline,
-                    counted: Counted::Tallied(tallies.baseline(*identity)),
-                },
-            })
-            .collect()
-    }
-
-    /// The new profiles' records, in identity order.
-    fn into_records(self) -> Vec<SealedRecord> {
-        self.profiles
-            .into_iter()
-            .filter_map(|built| match built {
-                BuiltProfile::New { sealed, .. } => Some(sealed.record),
-                BuiltProfile::Reused(_) => None,
-            })
-            .collect()
-    }
-}
-
 /// The windows of `profiles`, each parsed once (a computation for everyone
 /// compares against profiles of one window).
 fn spans_of<'p>(profiles: impl Iterator<Item = &'p Window>) -> Result<Vec<Span>, DriftError> {
@@ -299,66 +191,63 @@ fn profile_entry(
 }
 
 /// Builds the profiles of `scope` over `baseline`, reusing stored ones of
-/// identical content.
-pub fn profile_run(
+/// identical content; the new profiles' records go to `hand_on` as they are
+/// sealed, in identity order.
+pub fn profile_run<E: From<DriftError>>(
     mut inputs: DriftInputs<'_>,
     baseline: &Span,
     scope: &IdentityScope,
-) -> Result<ProfileRun, DriftError> {
+    hand_on: impl FnMut(&ProfileLines) -> Result<(), E>,
+) -> Result<ProfileRun, E> {
     let known = registered(&mut inputs)?;
     let in_scope = in_scope(&known, scope)?;
     let stored = stored_profiles(&mut inputs)?;
     let identities: Vec<&str> = in_scope.iter().map(|id| id.as_str()).collect();
     let tallies = read_tallies(&mut inputs, &identities, Some(baseline), None)?;
-    let built = build_profiles(&in_scope, &stored, &tallies, baseline)?;
-    let (new, profiles) = (built.new_count(), built.profiles.len());
-    let entry = profile_entry(&inputs, baseline, scope, new, profiles - new, built.without_events);
+    let pass = build_in_batches(&in_scope, &stored, &tallies, baseline, None, hand_on)?;
+    let profiles = pass.new + pass.reused;
     Ok(ProfileRun {
-        new: built.into_records(),
+        new: pass.new,
         profiles,
-        entry,
+        entry: profile_entry(&inputs, baseline, scope, pass.new, pass.reused, pass.without_events),
     })
 }
 
 /// Profiles for every registered identity over `baseline` and the deltas of
 /// `window` against them, reading the events once: the same records and
 /// entries as [`profile_run`] followed by [`delta_run`], which replay them.
-pub fn profiles_and_deltas(
+/// The new profiles' records go to `hand_on` as they are sealed.
+pub fn profiles_and_deltas<E: From<DriftError>>(
     mut inputs: DriftInputs<'_>,
     baseline: &Span,
     window: &Span,
     thresholds: &DriftThresholds,
-) -> Result<(ProfileRun, DeltaRun), DriftError> {
+    hand_on: impl FnMut(&ProfileLines) -> Result<(), E>,
+) -> Result<(ProfileRun, DeltaRun), E> {
     let known = registered(&mut inputs)?;
     let scope = IdentityScope::All;
     let in_scope = in_scope(&known, &scope)?;
     let stored = stored_profiles(&mut inputs)?;
     let identities: Vec<&str> = in_scope.iter().map(|id| id.as_str()).collect();
     let tallies = read_tallies(&mut inputs, &identities, Some(baseline), Some(window))?;
-    let built = build_profiles(&in_scope, &stored, &tallies, baseline)?;
-    let (new, profiles) = (built.new_count(), built.profiles.len());
-    let entry = profile_entry(&inputs, baseline, &scope, new, profiles - new, built.without_events);
-    let spans = spans_of(built.profiles.iter().filter_map(|p| match p {
-        BuiltProfile::Reused(stored) => Some(&stored.profile.window),
-        BuiltProfile::New { .. } => None,
-    }))?;
-    let against = built.against(&in_scope, baseline, &spans, &tallies);
-    let deltas = compute_deltas(&against, &identities, &tallies, window, thresholds)?;
-    drop(against);
+    let observation = Observation { window, thresholds };
+    let pass = build_in_batches(&in_scope, &stored, &tallies, baseline, Some(observation), hand_on)?;
+    let profiles = pass.new + pass.reused;
+    let entry = profile_entry(&inputs, baseline, &scope, pass.new, pass.reused, pass.without_events);
     // The deltas' entry is written after the profiles', which it counts.
-    inputs.profiles.1 += new as u64;
+    inputs.profiles.1 += pass.new as u64;
     let scope = DeltaScope::All {
         baseline: baseline.clone(),
     };
-    let delta_entry = delta_entry(&inputs, &scope, profiles, &deltas, window, thresholds);
+    let delta_entry = delta_entry(&inputs, &scope, profiles, &pass.deltas, window, thresholds);
     Ok((
         ProfileRun {
-            new: built.into_records(),
+            new: pass.new,
             profiles,
             entry,
         },
         DeltaRun {
-            deltas,
+            deltas: pass.deltas,
             entry: delta_entry,
         },
     ))

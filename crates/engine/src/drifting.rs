@@ -6,6 +6,7 @@
 use crate::error::EngineError;
 use crate::store_view::StoreView;
 use drift::events::BEHAVIOR_EVENTS_FILE;
+use drift::profiling::ProfileLines;
 use drift::run::{
     DELTAS_FILE, DeltaScope, DriftInputs, EntryFields, IDENTITIES_FILE, PROFILES_FILE, Pairing, SUMMARIES_FILE,
     delta_run, export_run, profiles_and_deltas, summary_run,
@@ -73,6 +74,13 @@ fn inputs(view: &StoreView) -> Result<DriftInputs<'_>, EngineError> {
     })
 }
 
+fn draft(action: Action, fields: EntryFields) -> EntryDraft {
+    EntryDraft::new(action)
+        .params(fields.params)
+        .inputs(fields.inputs)
+        .outputs(fields.outputs)
+}
+
 /// Appends `records` to `file` and the entry that accounts for them (or
 /// the entry alone when there are none).
 fn record(
@@ -82,10 +90,7 @@ fn record(
     records: &[&SealedRecord],
     fields: EntryFields,
 ) -> Result<u64, EngineError> {
-    let draft = EntryDraft::new(action)
-        .params(fields.params)
-        .inputs(fields.inputs)
-        .outputs(fields.outputs);
+    let draft = draft(action, fields);
     if records.is_empty() {
         return Ok(store.record(draft, Vec::new())?.entry.seq);
     }
@@ -122,23 +127,25 @@ pub fn compute_drift(store: &mut Store, request: &DriftRequest) -> Result<DriftC
             finish(store, run, None, (0, 1), 1)
         }
         DriftScope::AllIdentities { baseline } => {
-            let (profiles, deltas) =
-                profiles_and_deltas(inputs(&view)?, baseline, &request.window, &request.thresholds)?;
-            let counts = (
-                profiles.new.len() as u64,
-                (profiles.profiles - profiles.new.len()) as u64,
-            );
-            let profile_seq = if profiles.new.is_empty() {
+            // Profile records are written as they are sealed; they count
+            // only once the PROFILE_BUILT entry is committed, and an error
+            // before that cuts the file back.
+            let mut stream = store.stream(RecordFile::new(PROFILES_FILE)?)?;
+            let (profiles, deltas) = profiles_and_deltas(
+                inputs(&view)?,
+                baseline,
+                &request.window,
+                &request.thresholds,
+                |records: &ProfileLines| -> Result<(), EngineError> {
+                    Ok(stream.push_lines(&records.lines, &records.leaf_hashes)?)
+                },
+            )?;
+            let counts = (profiles.new as u64, (profiles.profiles - profiles.new) as u64);
+            let profile_seq = if profiles.new == 0 {
+                stream.abort()?;
                 None
             } else {
-                let records: Vec<&SealedRecord> = profiles.new.iter().collect();
-                Some(record(
-                    store,
-                    Action::ProfileBuilt,
-                    PROFILES_FILE,
-                    &records,
-                    profiles.entry,
-                )?)
+                Some(stream.commit(draft(Action::ProfileBuilt, profiles.entry))?.entry.seq)
             };
             finish(store, deltas, profile_seq, counts, profiles.profiles as u64)
         }

@@ -8,7 +8,9 @@
 use super::rerun::{Before, cannot_replay, check_section, open};
 use crate::error::ReplayError;
 use crate::registry::{ReplayContext, Replayer};
+use drift::DriftError;
 use drift::events::BEHAVIOR_EVENTS_FILE;
+use drift::profiling::ProfileLines;
 use drift::run::{
     DELTAS_FILE, DriftInputs, EntryFields, IDENTITIES_FILE, PROFILES_FILE, SUMMARIES_FILE, delta_params, delta_run,
     export_run, profile_params, profile_run, summary_run,
@@ -51,10 +53,23 @@ fn compare(
     records: &[&SealedRecord],
     fields: &EntryFields,
 ) -> Result<(), ReplayError> {
+    let leaves: Vec<tlog::Hash> = records.iter().map(|record| tlog::leaf_hash(&record.hash)).collect();
+    let lines = records.iter().map(|record| record.line.as_bytes()).zip(&leaves);
+    compare_lines(context, file, lines, fields)
+}
+
+/// Compares the records rebuilt for `file`, as lines with their leaf
+/// hashes, and the entry's fields.
+fn compare_lines<'r>(
+    context: &mut ReplayContext<'_>,
+    file: &str,
+    records: impl Iterator<Item = (&'r [u8], &'r tlog::Hash)>,
+    fields: &EntryFields,
+) -> Result<(), ReplayError> {
     let (count, root) = {
         let mut rebuilt = context.rebuild_records(file)?;
-        for record in records {
-            rebuilt.push(record.line.as_bytes(), tlog::leaf_hash(&record.hash))?;
+        for (line, leaf) in records {
+            rebuilt.push(line, *leaf)?;
         }
         rebuilt.finish()
     };
@@ -73,12 +88,18 @@ impl Replayer for ProfileReplayer {
             Err(problem) => return cannot_replay(context, problem),
         };
         let before = Before::read(context.root(), context.entry().seq)?;
-        let run = match profile_run(inputs(context.root(), &before)?, &span, &scope) {
+        // Held until the run succeeds: a run that fails part way is
+        // reported as not replayable, and nothing is compared.
+        let mut rebuilt = ProfileLines::default();
+        let handed = |records: &ProfileLines| -> Result<(), DriftError> {
+            rebuilt.extend(records);
+            Ok(())
+        };
+        let run = match profile_run(inputs(context.root(), &before)?, &span, &scope, handed) {
             Ok(run) => run,
             Err(error) => return cannot_replay(context, error),
         };
-        let records: Vec<&SealedRecord> = run.new.iter().collect();
-        compare(context, PROFILES_FILE, &records, &run.entry)
+        compare_lines(context, PROFILES_FILE, rebuilt.records(), &run.entry)
     }
 }
 
