@@ -1,6 +1,6 @@
-//! Reading stored behaviour events (`events/behavior.jsonl`): a range of
-//! lines, handed on a block at a time in file order (the tally parses
-//! them on every core).
+//! Reading what drift reads besides events (registered identities, stored
+//! records), and where stored behaviour events are (`events/behavior.jsonl`;
+//! the tally reads them a block at a time).
 
 use crate::error::DriftError;
 use rayon::prelude::*;
@@ -9,29 +9,9 @@ use std::io::BufRead;
 /// The behaviour events file, relative to the store.
 pub const BEHAVIOR_EVENTS_FILE: &str = "events/behavior.jsonl";
 
-/// Bytes read at a time.
-const BLOCK_BYTES: usize = 4 << 20;
-
-/// Reads the first `lines` lines of the behaviour events file from
-/// `reader` and calls `visit` with each block of lines (without their
-/// newlines), in file order, with the line number of the block's first.
-pub fn for_each_block<E>(
-    reader: impl BufRead,
-    lines: u64,
-    mut visit: impl FnMut(u64, &[&[u8]]) -> Result<(), E>,
-) -> Result<(), E>
-where
-    E: From<DriftError>,
-{
-    let mut blocks = model::record::LineBlocks::new(reader, 1, lines + 1, BLOCK_BYTES);
-    while let Some(block) = blocks
-        .next_block()
-        .map_err(|error| DriftError::of_lines(BEHAVIOR_EVENTS_FILE, "behaviour event", error))?
-    {
-        visit(block.first_line, &block.lines)?;
-    }
-    Ok(())
-}
+/// Bytes read at a time: a block of events is read on every core while
+/// the next is read from the file.
+pub const EVENT_BLOCK_BYTES: usize = 4 << 20;
 
 /// What the drift needs of a stored identity: its id (and, as of every
 /// stored record, a `hash`).
@@ -50,7 +30,7 @@ pub fn read_identity_ids(
     file: &str,
     lines: u64,
 ) -> Result<std::collections::BTreeSet<String>, DriftError> {
-    let mut blocks = model::record::LineBlocks::new(reader, 1, lines + 1, BLOCK_BYTES);
+    let mut blocks = model::record::LineBlocks::new(reader, 1, lines + 1, EVENT_BLOCK_BYTES);
     let mut ids = Vec::with_capacity(lines as usize);
     while let Some(block) = blocks
         .next_block()

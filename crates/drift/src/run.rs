@@ -12,10 +12,10 @@
 
 use crate::compare::{Against, StoredProfile, deltas_of};
 use crate::error::DriftError;
-use crate::events::{BEHAVIOR_EVENTS_FILE, for_each_block, read_identity_ids, read_records};
+use crate::events::{BEHAVIOR_EVENTS_FILE, EVENT_BLOCK_BYTES, read_identity_ids, read_records};
 use crate::profiling::{Observation, ProfileLines, build_in_batches};
 use crate::summary::summarize;
-use crate::tally::{TallyBuilder, WindowTallies};
+use crate::tally::{BlockError, TallyBuilder, WindowTallies};
 use crate::window::Span;
 use model::claims::record_claims;
 use model::drift::{BehaviorProfile, DeltaSummary, DeltaType, DriftDelta, DriftThresholds, Window};
@@ -127,15 +127,15 @@ fn read_tallies(
 ) -> Result<WindowTallies, DriftError> {
     let (events, lines) = (&mut inputs.events.0, inputs.events.1);
     let mut tallies = TallyBuilder::new(identities, baseline, observed, lines as usize);
-    for_each_block(events, lines, |first_line, block| {
-        tallies
-            .add_lines(block)
-            .map_err(|(index, reason)| DriftError::BadRecord {
-                file: BEHAVIOR_EVENTS_FILE.to_owned(),
-                line: first_line + index as u64,
-                what: "behaviour event",
-                reason,
-            })
+    let mut blocks = model::record::LineBlocks::new(events, 1, lines + 1, EVENT_BLOCK_BYTES);
+    tallies.add_blocks(&mut blocks).map_err(|error| match error {
+        BlockError::Read(error) => DriftError::of_lines(BEHAVIOR_EVENTS_FILE, "behaviour event", error),
+        BlockError::Line { line, reason } => DriftError::BadRecord {
+            file: BEHAVIOR_EVENTS_FILE.to_owned(),
+            line,
+            what: "behaviour event",
+            reason,
+        },
     })?;
     Ok(tallies.finish())
 }

@@ -11,6 +11,7 @@
 use crate::profile::EventKey;
 use crate::window::Span;
 use model::event::StoredBehaviorEvent;
+use model::record::{LineBlocks, ReadLinesError};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -185,19 +186,45 @@ impl WindowTallies {
 /// Fills [`WindowTallies`] a block of lines at a time, in file order.
 #[derive(Debug)]
 pub struct TallyBuilder<'s> {
+    sighter: Sighter<'s>,
+    gathered: Gathered,
+}
+
+/// What reading a line needs: whose events are wanted, in which windows.
+#[derive(Debug)]
+struct Sighter<'s> {
     identities: foldhash::HashMap<&'s str, u32>,
     baseline: Option<&'s Span>,
     observed: Option<&'s Span>,
+}
+
+/// What the lines merged so far hold, numbered by the run's names.
+#[derive(Debug)]
+struct Gathered {
     names: Names,
     in_baseline: Vec<Sighting>,
     in_observed: Vec<Sighting>,
 }
 
 /// A task's sightings, numbered by its own names.
-struct TaskSightings<'b> {
-    names: Vec<Cow<'b, str>>,
+struct TaskSightings {
+    names: Vec<String>,
     in_baseline: Vec<Sighting>,
     in_observed: Vec<Sighting>,
+}
+
+/// Why a block could not be tallied.
+#[derive(Debug)]
+pub enum BlockError {
+    /// The file could not be read as lines.
+    Read(ReadLinesError),
+    /// A line is not a stored behaviour event.
+    Line {
+        /// Its number.
+        line: u64,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl<'s> TallyBuilder<'s> {
@@ -211,69 +238,111 @@ impl<'s> TallyBuilder<'s> {
         observed: Option<&'s Span>,
         events: usize,
     ) -> TallyBuilder<'s> {
+        let reserved = |window: Option<&Span>| {
+            if window.is_some() {
+                events.min(RESERVED_EVENTS)
+            } else {
+                0
+            }
+        };
         TallyBuilder {
-            identities: identities
-                .iter()
-                .enumerate()
-                .map(|(at, identity)| (*identity, at as u32))
-                .collect(),
-            baseline,
-            observed,
-            names: Names::default(),
-            in_baseline: Vec::with_capacity(if baseline.is_some() {
-                events.min(RESERVED_EVENTS)
-            } else {
-                0
-            }),
-            in_observed: Vec::with_capacity(if observed.is_some() {
-                events.min(RESERVED_EVENTS)
-            } else {
-                0
-            }),
+            sighter: Sighter {
+                identities: identities
+                    .iter()
+                    .enumerate()
+                    .map(|(at, identity)| (*identity, at as u32))
+                    .collect(),
+                baseline,
+                observed,
+            },
+            gathered: Gathered {
+                names: Names::default(),
+                in_baseline: Vec::with_capacity(reserved(baseline)),
+                in_observed: Vec::with_capacity(reserved(observed)),
+            },
         }
     }
 
     /// Reads a block of stored lines on every core; a line that is not a
     /// stored behaviour event is refused with its index in `lines`.
     pub fn add_lines(&mut self, lines: &[&[u8]]) -> Result<(), (usize, String)> {
-        let tasks: Vec<TaskSightings<'_>> = lines
-            .par_chunks(LINES_PER_TASK)
-            .enumerate()
-            .map(|(task, chunk)| {
-                self.sight(chunk)
-                    .map_err(|(index, reason)| (task * LINES_PER_TASK + index, reason))
-            })
-            .collect::<Result<_, _>>()?;
-        for task in tasks {
-            let common: Vec<u32> = task.names.iter().map(|name| self.names.number(name)).collect();
-            let renumber = |mut sighting: Sighting| {
-                for number in &mut sighting.facets {
-                    if *number != ABSENT {
-                        *number = common[*number as usize];
-                    }
+        let tasks = self.sighter.sight(lines)?;
+        self.gathered.merge(tasks);
+        Ok(())
+    }
+
+    /// Reads every block of `blocks`, in file order: each block's lines are
+    /// read on every core while this thread merges the block before and
+    /// reads the one after from the file.
+    pub fn add_blocks<R: std::io::BufRead>(&mut self, blocks: &mut LineBlocks<R>) -> Result<(), BlockError> {
+        let (sighter, gathered) = (&self.sighter, &mut self.gathered);
+        let mut current = blocks.next_owned().map_err(BlockError::Read)?;
+        let mut unmerged = None;
+        while let Some(block) = current {
+            let mut sighted = None;
+            let mut next = Ok(None);
+            rayon::in_place_scope(|scope| {
+                scope.spawn(|_| sighted = Some(sighter.sight(&block.lines())));
+                if let Some(tasks) = unmerged.take() {
+                    gathered.merge(tasks);
                 }
-                sighting
-            };
-            self.in_baseline.extend(task.in_baseline.into_iter().map(renumber));
-            self.in_observed.extend(task.in_observed.into_iter().map(renumber));
+                next = blocks.next_owned();
+            });
+            let tasks = sighted
+                .expect("the scope waits for its spawned reading")
+                .map_err(|(index, reason)| BlockError::Line {
+                    line: block.first_line + index as u64,
+                    reason,
+                })?;
+            unmerged = Some(tasks);
+            blocks.recycle(block);
+            current = next.map_err(BlockError::Read)?;
+        }
+        if let Some(tasks) = unmerged {
+            gathered.merge(tasks);
         }
         Ok(())
     }
 
+    /// The tallies, grouped.
+    pub fn finish(self) -> WindowTallies {
+        let identities = self.sighter.identities.len();
+        WindowTallies {
+            names: self.gathered.names,
+            baseline: Grouped::of(self.gathered.in_baseline, identities),
+            observed: Grouped::of(self.gathered.in_observed, identities),
+        }
+    }
+}
+
+impl Sighter<'_> {
+    /// Lines as sightings, on every core, a task's lines numbered by the
+    /// task's own names.
+    fn sight(&self, lines: &[&[u8]]) -> Result<Vec<TaskSightings>, (usize, String)> {
+        lines
+            .par_chunks(LINES_PER_TASK)
+            .enumerate()
+            .map(|(task, chunk)| {
+                self.sight_task(chunk)
+                    .map_err(|(index, reason)| (task * LINES_PER_TASK + index, reason))
+            })
+            .collect()
+    }
+
     /// One task's lines as sightings.
-    fn sight<'b>(&self, lines: &[&'b [u8]]) -> Result<TaskSightings<'b>, (usize, String)> {
+    fn sight_task<'b>(&self, lines: &[&'b [u8]]) -> Result<TaskSightings, (usize, String)> {
         let mut numbers: foldhash::HashMap<Cow<'b, str>, u32> = foldhash::HashMap::default();
         let mut task = TaskSightings {
             names: Vec::new(),
             in_baseline: Vec::new(),
             in_observed: Vec::new(),
         };
-        let mut number = |name: Cow<'b, str>, names: &mut Vec<Cow<'b, str>>| -> u32 {
+        let mut number = |name: Cow<'b, str>, names: &mut Vec<String>| -> u32 {
             if let Some(number) = numbers.get(name.as_ref()) {
                 return *number;
             }
             let number = names.len() as u32;
-            names.push(name.clone());
+            names.push(name.as_ref().to_owned());
             numbers.insert(name, number);
             number
         };
@@ -312,14 +381,23 @@ impl<'s> TallyBuilder<'s> {
         }
         Ok(task)
     }
+}
 
-    /// The tallies, grouped.
-    pub fn finish(self) -> WindowTallies {
-        let identities = self.identities.len();
-        WindowTallies {
-            names: self.names,
-            baseline: Grouped::of(self.in_baseline, identities),
-            observed: Grouped::of(self.in_observed, identities),
+impl Gathered {
+    /// Appends tasks' sightings in order, renumbered by the run's names.
+    fn merge(&mut self, tasks: Vec<TaskSightings>) {
+        for task in tasks {
+            let common: Vec<u32> = task.names.iter().map(|name| self.names.number(name)).collect();
+            let renumber = |mut sighting: Sighting| {
+                for number in &mut sighting.facets {
+                    if *number != ABSENT {
+                        *number = common[*number as usize];
+                    }
+                }
+                sighting
+            };
+            self.in_baseline.extend(task.in_baseline.into_iter().map(renumber));
+            self.in_observed.extend(task.in_observed.into_iter().map(renumber));
         }
     }
 }
@@ -477,6 +555,63 @@ mod tests {
             let tallies = tally(&lines, &cuts, &baseline, &observed);
             prop_assert_eq!(tallied(&tallies), reference(&lines, &baseline, &observed));
         }
+    }
+
+    /// Tallies `lines` as a file read in blocks of about `block_bytes`.
+    fn tally_file(
+        lines: &[String],
+        block_bytes: usize,
+        baseline: &Span,
+        observed: &Span,
+    ) -> Result<WindowTallies, BlockError> {
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let mut builder = TallyBuilder::new(&IDENTITIES, Some(baseline), Some(observed), lines.len());
+        let mut blocks = LineBlocks::new(text.as_bytes(), 1, lines.len() as u64 + 1, block_bytes);
+        builder.add_blocks(&mut blocks)?;
+        Ok(builder.finish())
+    }
+
+    proptest! {
+        /// Read from a file, a block read while the one before is merged,
+        /// the tallies are the same whatever the block size.
+        #[test]
+        fn blocks_read_ahead_tally_what_a_plain_count_finds(
+            events in proptest::collection::vec(event(), 0..200),
+            block_bytes in 1..3000usize,
+        ) {
+            let lines = lines_of(&events);
+            let (baseline, observed) = spans();
+            let tallies = tally_file(&lines, block_bytes, &baseline, &observed).unwrap();
+            prop_assert_eq!(tallied(&tallies), reference(&lines, &baseline, &observed));
+        }
+    }
+
+    #[test]
+    fn a_bad_line_read_in_blocks_is_named_by_its_line_number() {
+        let mut lines = lines_of(&[(0, 2, 9, 0, None, None); 40]);
+        lines[29] = "{\"event_id\":1}".to_owned();
+        let (baseline, observed) = spans();
+        for block_bytes in [1, 500, 5000, 1 << 20] {
+            match tally_file(&lines, block_bytes, &baseline, &observed) {
+                Err(BlockError::Line { line, reason }) => {
+                    assert_eq!(line, 30);
+                    assert!(reason.contains("expected a string"), "{reason}");
+                }
+                other => panic!("line 30 is not an event, yet {other:?}"),
+            }
+        }
+        lines.truncate(35);
+        lines[29] = lines[0].clone();
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let mut builder = TallyBuilder::new(&IDENTITIES, Some(&baseline), Some(&observed), 40);
+        let mut blocks = LineBlocks::new(text.as_bytes(), 1, 41, 500);
+        assert!(matches!(
+            builder.add_blocks(&mut blocks),
+            Err(BlockError::Read(ReadLinesError::MissingLines {
+                expected: 40,
+                found: 35
+            }))
+        ));
     }
 
     #[test]

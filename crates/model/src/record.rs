@@ -13,7 +13,7 @@ mod builder;
 mod lines;
 
 pub use builder::{RecordBuilder, SealedParts};
-pub use lines::{LineBlock, LineBlocks, ReadLinesError, for_each_record};
+pub use lines::{LineBlock, LineBlocks, OwnedLineBlock, ReadLinesError, for_each_record};
 
 use crate::canonical::{self, CanonicalError};
 use serde_json::{Map, Value};

@@ -17,6 +17,36 @@ pub struct LineBlocks<R> {
     buffer: Vec<u8>,
     /// Where each line of the block ends (at its newline).
     ends: Vec<usize>,
+    /// The buffers of an owned block handed back, for the next one.
+    spare: Option<(Vec<u8>, Vec<usize>)>,
+}
+
+/// Consecutive lines of a file, owning their bytes, so that the next
+/// block can be read while this one is parsed.
+#[derive(Debug)]
+pub struct OwnedLineBlock {
+    /// The number of the first.
+    pub first_line: u64,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl OwnedLineBlock {
+    /// The lines, without their newlines.
+    pub fn lines(&self) -> Vec<&[u8]> {
+        lines_of(&self.bytes, &self.ends)
+    }
+}
+
+fn lines_of<'a>(bytes: &'a [u8], ends: &[usize]) -> Vec<&'a [u8]> {
+    let mut start = 0;
+    ends.iter()
+        .map(|end| {
+            let line = &bytes[start..*end];
+            start = end + 1;
+            line
+        })
+        .collect()
 }
 
 /// Consecutive lines of a file.
@@ -116,16 +146,49 @@ impl<R: BufRead> LineBlocks<R> {
             block_bytes,
             buffer: Vec::with_capacity(block_bytes + (64 << 10)),
             ends: Vec::new(),
+            spare: None,
         }
     }
 
+    /// The next block, owning its bytes, or `None` after the last. Handing
+    /// it back with [`LineBlocks::recycle`] lets a later block reuse its
+    /// buffers.
+    pub fn next_owned(&mut self) -> Result<Option<OwnedLineBlock>, ReadLinesError> {
+        let Some(first_line) = self.fill()? else {
+            return Ok(None);
+        };
+        let (bytes, ends) = self
+            .spare
+            .take()
+            .unwrap_or_else(|| (Vec::with_capacity(self.buffer.capacity()), Vec::new()));
+        Ok(Some(OwnedLineBlock {
+            first_line,
+            bytes: std::mem::replace(&mut self.buffer, bytes),
+            ends: std::mem::replace(&mut self.ends, ends),
+        }))
+    }
+
+    /// Keeps a block's buffers for a later one.
+    pub fn recycle(&mut self, block: OwnedLineBlock) {
+        self.spare = Some((block.bytes, block.ends));
+    }
+
     /// The next block, or `None` after the last.
+    pub fn next_block(&mut self) -> Result<Option<LineBlock<'_>>, ReadLinesError> {
+        Ok(self.fill()?.map(|first_line| LineBlock {
+            first_line,
+            lines: lines_of(&self.buffer, &self.ends),
+        }))
+    }
+
+    /// Reads the next block into the buffer; returns its first line's
+    /// number, or `None` after the last.
     ///
     /// The reader's buffer is searched for newlines with `memchr` and
     /// copied a run of lines at a time; only the lines wanted are copied,
     /// and reading stops after the line that fills the block (the rest
     /// stays in the reader for the next block).
-    pub fn next_block(&mut self) -> Result<Option<LineBlock<'_>>, ReadLinesError> {
+    fn fill(&mut self) -> Result<Option<u64>, ReadLinesError> {
         self.buffer.clear();
         self.ends.clear();
         let mut block_first = None;
@@ -164,23 +227,7 @@ impl<R: BufRead> LineBlocks<R> {
             }
             self.reader.consume(used);
         }
-        let Some(block_first) = block_first else {
-            return Ok(None);
-        };
-        let mut start = 0;
-        let lines = self
-            .ends
-            .iter()
-            .map(|end| {
-                let line = &self.buffer[start..*end];
-                start = end + 1;
-                line
-            })
-            .collect();
-        Ok(Some(LineBlock {
-            first_line: block_first,
-            lines,
-        }))
+        Ok(block_first)
     }
 }
 
@@ -244,7 +291,8 @@ mod tests {
 
     proptest::proptest! {
         /// Whatever the lines, range, block size and reader buffer (lines
-        /// cut across reads), the blocks hold exactly the lines asked for.
+        /// cut across reads), the blocks hold exactly the lines asked for,
+        /// borrowed or owned (and owned ones' buffers reused).
         #[test]
         fn blocks_hold_the_lines_asked_for(
             lines in proptest::collection::vec("[a-z ]{0,12}", 0..40),
@@ -253,6 +301,7 @@ mod tests {
             block_bytes in 1..64usize,
             capacity in 1..32usize,
             unterminated in proptest::option::of("[a-z]{1,5}"),
+            owned in proptest::bool::ANY,
         ) {
             let mut text: String = lines.iter().map(|l| format!("{l}\n")).collect();
             text.push_str(unterminated.as_deref().unwrap_or(""));
@@ -260,14 +309,26 @@ mod tests {
             let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
             let mut blocks = LineBlocks::new(reader, first, end, block_bytes);
             let mut seen = Vec::new();
+            let mut take = |first_line: u64, lines: &[&[u8]]| {
+                for (i, line) in lines.iter().enumerate() {
+                    seen.push((first_line + i as u64, String::from_utf8(line.to_vec()).unwrap()));
+                }
+                !lines.is_empty()
+            };
             let outcome = loop {
-                match blocks.next_block() {
-                    Ok(Some(block)) => {
-                        proptest::prop_assert!(!block.lines.is_empty());
-                        for (i, line) in block.lines.iter().enumerate() {
-                            seen.push((block.first_line + i as u64, String::from_utf8(line.to_vec()).unwrap()));
-                        }
-                    }
+                let next = if owned {
+                    blocks.next_owned().map(|block| {
+                        block.map(|block| {
+                            let taken = take(block.first_line, &block.lines());
+                            blocks.recycle(block);
+                            taken
+                        })
+                    })
+                } else {
+                    blocks.next_block().map(|block| block.map(|block| take(block.first_line, &block.lines)))
+                };
+                match next {
+                    Ok(Some(nonempty)) => proptest::prop_assert!(nonempty),
                     Ok(None) => break Ok(()),
                     Err(error) => break Err(error),
                 }
