@@ -8,32 +8,50 @@ use model::drift::{BehaviorProfile, PROFILE_ID_KIND, Window};
 use model::event::StoredBehaviorEvent;
 use model::record::RecordBuilder;
 
-/// An event as a tally keeps it: its stored time (always 24 bytes,
-/// `YYYY-MM-DDTHH:MM:SS.fffZ`) and its UUID's 16 bytes; both order as
-/// their text does, so sorting them sorts by (timestamp, event_id).
+/// An event as a tally keeps it: its stored time (always
+/// `YYYY-MM-DDTHH:MM:SS.fffZ`) as the number its 17 digits spell, and its
+/// UUID's 16 bytes. Fixed-width digits order as their number does, so
+/// sorting keys sorts by (timestamp, event id), as the texts would; and the
+/// hour of day is two of those digits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EventKey {
-    time: [u8; 24],
+    time: u64,
     id: [u8; 16],
 }
+
+/// Where the digits of a stored timestamp are, and what separates them.
+const TIME_LAYOUT: &[u8; 24] = b"dddd-dd-ddTdd:dd:dd.dddZ";
+
+/// Two-digit hours of day (and, for a stored time that is not a real one,
+/// the other two-digit numbers), `"00"` to `"99"`.
+const TWO_DIGITS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
 impl EventKey {
     /// The key of a stored event, or why its time or id is not in the
     /// stored form.
     pub fn of(event: &StoredBehaviorEvent<'_>) -> Result<EventKey, String> {
-        let time: [u8; 24] = event
-            .timestamp
-            .as_bytes()
-            .try_into()
-            .map_err(|_| format!("timestamp {:?} is not YYYY-MM-DDTHH:MM:SS.fffZ", event.timestamp))?;
+        let time = time_digits(&event.timestamp)
+            .ok_or_else(|| format!("timestamp {:?} is not YYYY-MM-DDTHH:MM:SS.fffZ", event.timestamp))?;
         let id = parse_uuid(&event.event_id)
             .ok_or_else(|| format!("event_id {:?} is not a lowercase UUID", event.event_id))?;
         Ok(EventKey { time, id })
     }
 
     /// The event's stored timestamp.
-    pub fn timestamp(&self) -> &str {
-        std::str::from_utf8(&self.time).expect("the whole of a timestamp string")
+    pub fn timestamp(&self) -> String {
+        let mut digits = self.time;
+        let mut text = *TIME_LAYOUT;
+        for at in (0..text.len()).rev().filter(|at| TIME_LAYOUT[*at] == b'd') {
+            text[at] = b'0' + (digits % 10) as u8;
+            digits /= 10;
+        }
+        String::from_utf8(text.to_vec()).expect("digits and separators are ASCII")
+    }
+
+    /// The hour of day, its two digits as stored.
+    pub fn hour(&self) -> &'static str {
+        let hour = (self.time / 10_000_000 % 100) as usize;
+        &TWO_DIGITS[2 * hour..2 * hour + 2]
     }
 
     /// The event id, lowercase hyphenated.
@@ -92,9 +110,20 @@ fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     Some(id)
 }
 
-/// The hour of day of a stored timestamp, two digits.
-pub fn hour_of(timestamp: &str) -> &str {
-    timestamp.get(11..13).unwrap_or("")
+/// The number the digits of a stored timestamp spell, if it has the
+/// stored form.
+fn time_digits(timestamp: &str) -> Option<u64> {
+    let bytes: &[u8; 24] = timestamp.as_bytes().try_into().ok()?;
+    let mut time = 0u64;
+    for (byte, expected) in bytes.iter().zip(TIME_LAYOUT) {
+        match expected {
+            b'd' if byte.is_ascii_digit() => time = time * 10 + u64::from(byte - b'0'),
+            b'd' => return None,
+            separator if byte != separator => return None,
+            _ => {}
+        }
+    }
+    Some(time)
 }
 
 /// The RFC 6962 root whose leaves are the ids of `events`, in their order.
@@ -427,6 +456,37 @@ mod tests {
                 .filter(|u| u.hyphenated().to_string().as_bytes() == changed.as_slice())
                 .map(|u| u.as_u128().to_be_bytes());
             prop_assert_eq!(std::str::from_utf8(&changed).ok().and_then(parse_uuid), expected);
+        }
+    }
+
+    #[test]
+    fn two_digits_spell_every_number_below_a_hundred() {
+        for n in 0..100 {
+            assert_eq!(&TWO_DIGITS[2 * n..2 * n + 2], format!("{n:02}"));
+        }
+    }
+
+    proptest! {
+        /// A stored time's key gives it back, orders as the text does and
+        /// names its hour; any other text is refused.
+        #[test]
+        fn times_read_back_order_and_give_their_hour(
+            a in "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z",
+            b in "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z",
+            flip in 0..24usize,
+            to in proptest::char::any(),
+        ) {
+            let key = |time: &str| time_digits(time).map(|time| EventKey { time, id: [0; 16] });
+            let (ka, kb) = (key(&a).unwrap(), key(&b).unwrap());
+            prop_assert_eq!(ka.timestamp(), a.clone());
+            prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
+            prop_assert_eq!(ka.hour(), &a[11..13]);
+            let mut changed: Vec<char> = a.chars().collect();
+            changed[flip] = to;
+            let changed: String = changed.into_iter().collect();
+            let same_shape = changed.len() == 24
+                && changed.bytes().zip(TIME_LAYOUT).all(|(c, l)| if *l == b'd' { c.is_ascii_digit() } else { c == *l });
+            prop_assert_eq!(key(&changed).is_some(), same_shape);
         }
     }
 

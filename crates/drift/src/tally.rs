@@ -1,6 +1,7 @@
 //! Events grouped per identity and window, kept small: each event as a
 //! [`Sighting`] of fixed size, the strings it carries (event type, host,
-//! hour of day, privilege) numbered once for the whole run.
+//! privilege) numbered once for the whole run, its hour of day read from
+//! its time.
 //!
 //! A million events must not cost a million maps: lines are read on every
 //! core straight into sightings, each core numbering the strings of its own
@@ -40,13 +41,27 @@ const LINES_PER_TASK: usize = 4096;
 /// whole large store at once.
 pub const RESERVED_EVENTS: usize = 1 << 22;
 
-/// One event of one identity in one window.
+/// One event of one identity in one window: 40 bytes, as a million of
+/// them are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sighting {
     key: EventKey,
     identity: u32,
-    /// Per [`Facet`], the number of its string in [`Names`], or [`ABSENT`].
-    facets: [u32; 4],
+    /// Per [`Facet`] but the hour (which the key holds), the number of its
+    /// string in [`Names`], or [`ABSENT`].
+    facets: [u32; 3],
+}
+
+impl Facet {
+    /// Where a sighting keeps the facet's number; the hour is in its key.
+    fn slot(self) -> Option<usize> {
+        match self {
+            Facet::EventType => Some(0),
+            Facet::Host => Some(1),
+            Facet::Hour => None,
+            Facet::Privilege => Some(2),
+        }
+    }
 }
 
 /// The strings of a run, numbered in order of first sight.
@@ -100,9 +115,16 @@ impl<'t> IdentityEvents<'t> {
     /// event's key, in event order.
     pub fn values(&self, facet: Facet) -> impl Iterator<Item = (&'t str, EventKey)> {
         let names: &'t Names = self.names;
+        let slot = facet.slot();
         self.sightings.iter().filter_map(move |sighting| {
-            let number = sighting.facets[facet as usize];
-            (number != ABSENT).then(|| (names.name(number), sighting.key))
+            let value = match slot {
+                Some(slot) => {
+                    let number = sighting.facets[slot];
+                    (number != ABSENT).then(|| names.name(number))?
+                }
+                None => sighting.key.hour(),
+            };
+            Some((value, sighting.key))
         })
     }
 
@@ -357,20 +379,11 @@ impl Sighter<'_> {
                 continue;
             };
             let key = EventKey::of(&event).map_err(|reason| (index, reason))?;
-            let hour = match &event.timestamp {
-                Cow::Borrowed(text) => Cow::Borrowed(crate::profile::hour_of(text)),
-                Cow::Owned(text) => Cow::Owned(crate::profile::hour_of(text).to_owned()),
-            };
             let mut facet = |value: Option<Cow<'b, str>>| value.map_or(ABSENT, |v| number(v, &mut task.names));
             let sighting = Sighting {
                 key,
                 identity: *identity,
-                facets: [
-                    facet(Some(event.event_type)),
-                    facet(event.host),
-                    facet(Some(hour)),
-                    facet(event.privilege),
-                ],
+                facets: [facet(Some(event.event_type)), facet(event.host), facet(event.privilege)],
             };
             if in_baseline {
                 task.in_baseline.push(sighting);
@@ -468,16 +481,14 @@ mod tests {
         let mut seen: Reference = BTreeMap::new();
         for identity in 0..IDENTITIES.len() {
             for (is_observed, events) in [(false, tallies.baseline(identity)), (true, tallies.observed(identity))] {
-                for sighting in events.sightings {
-                    let facet = |at: usize| {
-                        let number = sighting.facets[at];
-                        (number != ABSENT).then(|| events.names.name(number).to_owned())
-                    };
-                    let time = sighting.key.timestamp().to_owned();
+                for (at, sighting) in events.sightings.iter().enumerate() {
+                    // Through the same reading the profiles and deltas use.
+                    let one = IdentityEvents { sightings: &events.sightings[at..=at], names: events.names };
+                    let facet = |facet: Facet| one.values(facet).next().map(|(value, _)| value.to_owned());
                     seen.entry((identity, is_observed)).or_default().push((
-                        time,
+                        sighting.key.timestamp(),
                         sighting.key.event_id(),
-                        [facet(0), facet(1), facet(2), facet(3)],
+                        [facet(Facet::EventType), facet(Facet::Host), facet(Facet::Hour), facet(Facet::Privilege)],
                     ));
                 }
             }
@@ -612,6 +623,11 @@ mod tests {
                 found: 35
             }))
         ));
+    }
+
+    #[test]
+    fn a_sighting_is_as_small_as_its_doc_says() {
+        assert_eq!(std::mem::size_of::<Sighting>(), 40);
     }
 
     #[test]
