@@ -11,7 +11,7 @@ pub const BEHAVIOR_EVENTS_FILE: &str = "events/behavior.jsonl";
 
 /// Bytes read at a time: a block of events is read on every core while
 /// the next is read from the file.
-pub const EVENT_BLOCK_BYTES: usize = 4 << 20;
+pub const EVENT_BLOCK_BYTES: usize = 2 << 20;
 
 /// What the drift needs of a stored identity: its id (and, as of every
 /// stored record, a `hash`).

@@ -33,7 +33,7 @@ pub enum Facet {
 const ABSENT: u32 = u32::MAX;
 
 /// Lines parsed by one task.
-const LINES_PER_TASK: usize = 4096;
+const LINES_PER_TASK: usize = 1024;
 
 /// Sightings reserved up front per window (about 240 MB of address space,
 /// not of memory, until used): enough for millions of events without a

@@ -184,8 +184,8 @@ impl<R: BufRead> LineBlocks<R> {
     /// Reads the next block into the buffer; returns its first line's
     /// number, or `None` after the last.
     ///
-    /// The reader's buffer is searched for newlines with `memchr` and
-    /// copied a run of lines at a time; only the lines wanted are copied,
+    /// The reader's buffer is searched for newlines with `memchr` and its
+    /// wanted lines copied in one run; only the lines wanted are copied,
     /// and reading stops after the line that fills the block (the rest
     /// stays in the reader for the next block).
     fn fill(&mut self) -> Result<Option<u64>, ReadLinesError> {
@@ -203,21 +203,27 @@ impl<R: BufRead> LineBlocks<R> {
                 });
             }
             let mut used = 0;
+            // The wanted lines of the chunk are copied in one run, from
+            // here to `used`; a line before the range moves the run's start.
+            let mut run_start = 0;
+            let base = self.buffer.len();
             let mut full = false;
             for newline in memchr::memchr_iter(b'\n', chunk) {
                 if self.next_line >= self.first_line {
-                    self.buffer.extend_from_slice(&chunk[used..=newline]);
-                    self.ends.push(self.buffer.len() - 1);
+                    self.ends.push(base + newline - run_start);
                     block_first.get_or_insert(self.next_line);
+                } else {
+                    run_start = newline + 1;
                 }
                 used = newline + 1;
                 partial = false;
                 self.next_line += 1;
-                if self.next_line >= self.end_line || self.buffer.len() >= self.block_bytes {
+                if self.next_line >= self.end_line || base + used - run_start >= self.block_bytes {
                     full = true;
                     break;
                 }
             }
+            self.buffer.extend_from_slice(&chunk[run_start..used]);
             if !full && used < chunk.len() {
                 if self.next_line >= self.first_line {
                     self.buffer.extend_from_slice(&chunk[used..]);
