@@ -483,12 +483,20 @@ mod tests {
             for (is_observed, events) in [(false, tallies.baseline(identity)), (true, tallies.observed(identity))] {
                 for (at, sighting) in events.sightings.iter().enumerate() {
                     // Through the same reading the profiles and deltas use.
-                    let one = IdentityEvents { sightings: &events.sightings[at..=at], names: events.names };
+                    let one = IdentityEvents {
+                        sightings: &events.sightings[at..=at],
+                        names: events.names,
+                    };
                     let facet = |facet: Facet| one.values(facet).next().map(|(value, _)| value.to_owned());
                     seen.entry((identity, is_observed)).or_default().push((
                         sighting.key.timestamp(),
                         sighting.key.event_id(),
-                        [facet(Facet::EventType), facet(Facet::Host), facet(Facet::Hour), facet(Facet::Privilege)],
+                        [
+                            facet(Facet::EventType),
+                            facet(Facet::Host),
+                            facet(Facet::Hour),
+                            facet(Facet::Privilege),
+                        ],
                     ));
                 }
             }
