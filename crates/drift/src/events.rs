@@ -9,8 +9,8 @@ use std::io::BufRead;
 /// The behaviour events file, relative to the store.
 pub const BEHAVIOR_EVENTS_FILE: &str = "events/behavior.jsonl";
 
-/// Bytes read at a time: a block of events is read on every core while
-/// the next is read from the file.
+/// Bytes of stored lines read at a time, events or identities: a block
+/// is parsed on every core (events while the next block is read).
 pub const EVENT_BLOCK_BYTES: usize = 2 << 20;
 
 /// What the drift needs of a stored identity: its id (and, as of every
