@@ -30,8 +30,13 @@ impl EventKey {
     /// The key of a stored event, or why its time or id is not in the
     /// stored form.
     pub fn of(event: &StoredBehaviorEvent<'_>) -> Result<EventKey, String> {
-        let time = time_digits(&event.timestamp)
-            .ok_or_else(|| format!("timestamp {:?} is not YYYY-MM-DDTHH:MM:SS.fffZ", event.timestamp))?;
+        EventKey::timed(time_digits(&event.timestamp), event)
+    }
+
+    /// [`EventKey::of`] for an event whose time's digits were read already
+    /// (`None` if its time is not in the stored form).
+    pub(crate) fn timed(time: Option<u64>, event: &StoredBehaviorEvent<'_>) -> Result<EventKey, String> {
+        let time = time.ok_or_else(|| format!("timestamp {:?} is not YYYY-MM-DDTHH:MM:SS.fffZ", event.timestamp))?;
         let id = parse_uuid(&event.event_id)
             .ok_or_else(|| format!("event_id {:?} is not a lowercase UUID", event.event_id))?;
         Ok(EventKey { time, id })
@@ -112,7 +117,7 @@ fn parse_uuid(text: &str) -> Option<[u8; 16]> {
 
 /// The number the digits of a stored timestamp spell, if it has the
 /// stored form.
-fn time_digits(timestamp: &str) -> Option<u64> {
+pub(crate) fn time_digits(timestamp: &str) -> Option<u64> {
     let bytes: &[u8; 24] = timestamp.as_bytes().try_into().ok()?;
     let mut time = 0u64;
     for (byte, expected) in bytes.iter().zip(TIME_LAYOUT) {

@@ -9,7 +9,7 @@
 //! merged. Grouping is then one sort, in place, by identity and by
 //! (timestamp, event id), the order every profile and delta states them in.
 
-use crate::profile::EventKey;
+use crate::profile::{EventKey, time_digits};
 use crate::window::Span;
 use model::event::StoredBehaviorEvent;
 use model::record::{LineBlocks, ReadLinesError};
@@ -216,8 +216,33 @@ pub struct TallyBuilder<'s> {
 #[derive(Debug)]
 struct Sighter<'s> {
     identities: foldhash::HashMap<&'s str, u32>,
-    baseline: Option<&'s Span>,
-    observed: Option<&'s Span>,
+    baseline: Option<Bounds<'s>>,
+    observed: Option<Bounds<'s>>,
+}
+
+/// A window, and its bounds as the numbers their digits spell: a stored
+/// time is compared as one number, not as text, a million times a run.
+#[derive(Debug, Clone, Copy)]
+struct Bounds<'s> {
+    span: &'s Span,
+    times: Option<(u64, u64)>,
+}
+
+impl<'s> Bounds<'s> {
+    fn of(span: &'s Span) -> Bounds<'s> {
+        let times = time_digits(&span.window.start).zip(time_digits(&span.window.end));
+        Bounds { span, times }
+    }
+
+    /// Whether the stored time `timestamp`, whose digits spell `time` if it
+    /// has the stored form, lies in the window. Two times of the stored
+    /// form order as their numbers do, exactly as their texts do.
+    fn contains(&self, timestamp: &str, time: Option<u64>) -> bool {
+        match (self.times, time) {
+            (Some((start, end)), Some(time)) => start <= time && time < end,
+            _ => self.span.contains(timestamp),
+        }
+    }
 }
 
 /// What the lines merged so far hold, numbered by the run's names.
@@ -274,8 +299,8 @@ impl<'s> TallyBuilder<'s> {
                     .enumerate()
                     .map(|(at, identity)| (*identity, at as u32))
                     .collect(),
-                baseline,
-                observed,
+                baseline: baseline.map(Bounds::of),
+                observed: observed.map(Bounds::of),
             },
             gathered: Gathered {
                 names: Names::default(),
@@ -370,15 +395,20 @@ impl Sighter<'_> {
         };
         for (index, line) in lines.iter().enumerate() {
             let event = StoredBehaviorEvent::from_line(line).map_err(|e| (index, e.to_string()))?;
-            let in_baseline = self.baseline.is_some_and(|span| span.contains(&event.timestamp));
-            let in_observed = self.observed.is_some_and(|span| span.contains(&event.timestamp));
+            let time = time_digits(&event.timestamp);
+            let in_baseline = self
+                .baseline
+                .is_some_and(|bounds| bounds.contains(&event.timestamp, time));
+            let in_observed = self
+                .observed
+                .is_some_and(|bounds| bounds.contains(&event.timestamp, time));
             if !(in_baseline || in_observed) {
                 continue;
             }
             let Some(identity) = self.identities.get(event.identity_id.as_ref()) else {
                 continue;
             };
-            let key = EventKey::of(&event).map_err(|reason| (index, reason))?;
+            let key = EventKey::timed(time, &event).map_err(|reason| (index, reason))?;
             let mut facet = |value: Option<Cow<'b, str>>| value.map_or(ABSENT, |v| number(v, &mut task.names));
             let sighting = Sighting {
                 key,

@@ -88,10 +88,32 @@ impl<'a> StoredBehaviorEvent<'a> {
     /// by `serde_json`, whose result and errors are the reference; a test
     /// holds the two equal.
     pub fn from_line(line: &'a [u8]) -> Result<StoredBehaviorEvent<'a>, serde_json::Error> {
-        match Self::scan(line) {
+        match Self::read_stored(line).or_else(|| Self::scan(line)) {
             Some(event) => Ok(event),
             None => serde_json::from_slice(line),
         }
+    }
+
+    /// Reads a line in the exact layout the store writes: its members in
+    /// canonical order, the optional ones `null` or left out.
+    fn read_stored(line: &'a [u8]) -> Option<StoredBehaviorEvent<'a>> {
+        let mut layout = crate::flat::Layout::start(line)?;
+        let event_id = layout.text(br#"{"event_id":""#)?;
+        let event_type = layout.text(br#","event_type":""#)?;
+        layout.text(br#","hash":""#)?;
+        let host = layout.optional_text(br#","host":"#)?;
+        let identity_id = layout.text(br#","identity_id":""#)?;
+        let privilege = layout.optional_text(br#","privilege":"#)?;
+        let timestamp = layout.text(br#","timestamp":""#)?;
+        layout.end(b"}")?;
+        Some(StoredBehaviorEvent {
+            event_id: event_id.into(),
+            identity_id: identity_id.into(),
+            timestamp: timestamp.into(),
+            event_type: event_type.into(),
+            host: host.map(Into::into),
+            privilege: privilege.map(Into::into),
+        })
     }
 
     fn scan(line: &'a [u8]) -> Option<StoredBehaviorEvent<'a>> {
@@ -367,6 +389,80 @@ mod tests {
                 let event = StoredBehaviorEvent::from_line(&line).expect("every field present");
                 prop_assert_eq!(&event, &serde_json::from_slice::<StoredBehaviorEvent<'_>>(&line).unwrap());
                 prop_assert_eq!(event.event_id, texts[0].as_str());
+            }
+        }
+
+        /// An optional member as a stored line may have it: a string,
+        /// `null`, or left out (`None`).
+        fn optional_member() -> impl Strategy<Value = Option<serde_json::Value>> {
+            prop_oneof![
+                Just(None),
+                Just(Some(serde_json::Value::Null)),
+                any::<String>().prop_map(|s| Some(json!(s))),
+                "[a-z0-9-]{0,12}".prop_map(|s| Some(json!(s))),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+            /// Lines in the store's layout, with any strings and any byte
+            /// changed: read as `serde_json` reads them, and read by the
+            /// layout reader exactly when no string needs an escape.
+            #[test]
+            fn stored_layout_lines_read_as_serde_json_reads(
+                texts in proptest::collection::vec(prop_oneof![any::<String>(), "[a-z0-9:.-]{0,40}"], 5),
+                host in optional_member(),
+                privilege in optional_member(),
+                flip in proptest::option::of((any::<prop::sample::Index>(), any::<u8>())),
+            ) {
+                let mut members = vec![
+                    ("event_id".to_owned(), json!(texts[0])),
+                    ("event_type".to_owned(), json!(texts[1])),
+                    ("hash".to_owned(), json!(texts[2])),
+                ];
+                members.extend(host.map(|value| ("host".to_owned(), value)));
+                members.push(("identity_id".to_owned(), json!(texts[3])));
+                members.extend(privilege.map(|value| ("privilege".to_owned(), value)));
+                members.push(("timestamp".to_owned(), json!(texts[4])));
+                let mut line = line_of(&members).into_bytes();
+                let escaped = members.iter().any(|(_, value)| value.as_str().is_some_and(|s| json!(s).to_string().len() != s.len() + 2));
+                if flip.is_none() {
+                    prop_assert_eq!(StoredBehaviorEvent::read_stored(&line).is_some(), !escaped);
+                }
+                if let Some((at, byte)) = flip {
+                    let at = at.index(line.len());
+                    line[at] = byte;
+                }
+                let reference = serde_json::from_slice::<StoredBehaviorEvent<'_>>(&line);
+                match StoredBehaviorEvent::from_line(&line) {
+                    Ok(event) => prop_assert_eq!(Some(event), reference.ok()),
+                    Err(_) => prop_assert!(reference.is_err()),
+                }
+                if let Some(event) = StoredBehaviorEvent::read_stored(&line) {
+                    prop_assert_eq!(Some(event), serde_json::from_slice::<StoredBehaviorEvent<'_>>(&line).ok());
+                }
+            }
+        }
+
+        #[test]
+        fn stored_lines_take_the_layout_reader() {
+            let line = br#"{"event_id":"e","event_type":"login","hash":"ab","host":null,"identity_id":"i","privilege":"root","timestamp":"t"}"#;
+            let event = StoredBehaviorEvent::read_stored(line).expect("the store's layout");
+            assert_eq!(event, serde_json::from_slice(line).unwrap());
+            assert_eq!((event.host, event.privilege.as_deref()), (None, Some("root")));
+            for declined in [
+                &br#"{"event_id":"e","event_type":"login","hash":"ab","identity_id":"i","timestamp":"t"} "#[..],
+                br#"{"event_type":"login","event_id":"e","hash":"ab","identity_id":"i","timestamp":"t"}"#,
+                br#"{"event_id":"e\u0041","event_type":"login","hash":"ab","identity_id":"i","timestamp":"t"}"#,
+                br#"{"event_id":"e","event_type":"login","hash":"ab","host":1,"identity_id":"i","timestamp":"t"}"#,
+                br#"{"event_id":"e","event_type":"login","hash":"ab","identity_id":"i","timestamp":"t","x":1}"#,
+            ] {
+                assert_eq!(
+                    StoredBehaviorEvent::read_stored(declined),
+                    None,
+                    "{}",
+                    String::from_utf8_lossy(declined)
+                );
             }
         }
 

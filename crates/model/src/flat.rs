@@ -75,6 +75,80 @@ pub fn scan_object<'a>(line: &'a [u8], fields: &[&str], values: &mut [Option<Tok
     }
 }
 
+/// A reader of one exact layout of a flat object: the members its writer
+/// puts out, in the writer's order, without whitespace and with string
+/// values free of escapes, as the store writes every record. Reading a line
+/// this way takes fixed comparisons and one search per value; any
+/// difference from the layout makes it decline, and the caller falls back
+/// to [`scan_object`].
+#[derive(Debug)]
+pub struct Layout<'a> {
+    line: &'a str,
+    at: usize,
+}
+
+impl<'a> Layout<'a> {
+    /// Starts reading `line`, if it is text without control characters.
+    pub fn start(line: &'a [u8]) -> Option<Layout<'a>> {
+        // One pass for the common case of printable ASCII; anything else is
+        // checked as `scan_object` checks it.
+        let printable = !line.iter().fold(false, |seen, b| seen | (b.wrapping_sub(0x20) >= 0x60));
+        let line = if printable {
+            std::str::from_utf8(line).expect("printable ASCII is UTF-8")
+        } else if has_control(line) {
+            return None;
+        } else {
+            std::str::from_utf8(line).ok()?
+        };
+        Some(Layout { line, at: 0 })
+    }
+
+    /// Reads `opening` (the text up to a string value's opening quote, such
+    /// as `{"a":"` or `,"b":"`) and the string after it.
+    pub fn text(&mut self, opening: &[u8]) -> Option<&'a str> {
+        self.literal(opening)?;
+        self.rest_of_string()
+    }
+
+    /// Reads an optional member, written as `key` (such as `,"b":`) and a
+    /// string or `null`, or left out: `Some(None)` when it is `null` or
+    /// absent.
+    pub fn optional_text(&mut self, key: &[u8]) -> Option<Option<&'a str>> {
+        if self.literal(key).is_none() {
+            return Some(None);
+        }
+        if self.literal(b"null").is_some() {
+            return Some(None);
+        }
+        self.literal(b"\"")?;
+        self.rest_of_string().map(Some)
+    }
+
+    /// Reads `closing`, which must end the line.
+    pub fn end(mut self, closing: &[u8]) -> Option<()> {
+        self.literal(closing)?;
+        (self.at == self.line.len()).then_some(())
+    }
+
+    fn literal(&mut self, expected: &[u8]) -> Option<()> {
+        let bytes = self.line.as_bytes().get(self.at..)?;
+        bytes.starts_with(expected).then(|| self.at += expected.len())
+    }
+
+    /// The string whose opening quote was just read, up to its closing
+    /// one, which is read too; a string with an escape is declined.
+    fn rest_of_string(&mut self) -> Option<&'a str> {
+        let bytes = &self.line.as_bytes()[self.at..];
+        let length = memchr::memchr2(b'"', b'\\', bytes)?;
+        if bytes[length] != b'"' {
+            return None;
+        }
+        let text = &self.line[self.at..self.at + length];
+        self.at += length + 1;
+        Some(text)
+    }
+}
+
 /// JSON whitespace (RFC 8259 §2).
 fn skip_space(line: &[u8], mut at: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = line.get(at) {
