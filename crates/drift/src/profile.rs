@@ -55,8 +55,13 @@ impl EventKey {
 
     /// The hour of day, its two digits as stored.
     pub fn hour(&self) -> &'static str {
-        let hour = (self.time / 10_000_000 % 100) as usize;
-        &TWO_DIGITS[2 * hour..2 * hour + 2]
+        two_digits(self.hour_number())
+    }
+
+    /// The hour of day as a number (`0..100`, as a stored time that is not
+    /// a real one may spell more than 23).
+    pub(crate) fn hour_number(&self) -> u32 {
+        (self.time / 10_000_000 % 100) as u32
     }
 
     /// The event id, lowercase hyphenated.
@@ -76,9 +81,15 @@ impl EventKey {
     }
 }
 
-/// A lowercase hyphenated UUID's 16 bytes. A million of these are read per
-/// run, so each digit is looked up once rather than decoded in passes.
-fn parse_uuid(text: &str) -> Option<[u8; 16]> {
+/// `number` (below 100) as two digits.
+pub(crate) fn two_digits(number: u32) -> &'static str {
+    let at = 2 * number as usize;
+    &TWO_DIGITS[at..at + 2]
+}
+
+/// A lowercase hyphenated UUID's 16 bytes. Millions of these are read per
+/// run, so each digit is looked up once, group by group.
+pub(crate) fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     const fn digit_values() -> [u8; 256] {
         let mut values = [0xff; 256];
         let mut at = 0;
@@ -95,24 +106,25 @@ fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     }
     // Stored ids are lowercase: uppercase digits are refused like any other.
     const VALUES: [u8; 256] = digit_values();
+    /// Where each group of digits starts, and how many bytes it spells.
+    const GROUPS: [(usize, usize); 5] = [(0, 4), (9, 2), (14, 2), (19, 2), (24, 6)];
     let bytes: &[u8; 36] = text.as_bytes().try_into().ok()?;
     if [8, 13, 18, 23].iter().any(|at| bytes[*at] != b'-') {
         return None;
     }
     let mut id = [0u8; 16];
-    let mut digits = bytes
-        .iter()
-        .enumerate()
-        .filter(|(at, _)| !matches!(at, 8 | 13 | 18 | 23))
-        .map(|(_, digit)| VALUES[*digit as usize]);
-    for byte in &mut id {
-        let (high, low) = (digits.next()?, digits.next()?);
-        if (high | low) > 0xf {
-            return None;
+    let mut seen = 0u8;
+    let mut next = 0;
+    for (start, count) in GROUPS {
+        for pair in bytes[start..start + 2 * count].chunks_exact(2) {
+            let (high, low) = (VALUES[pair[0] as usize], VALUES[pair[1] as usize]);
+            seen |= high | low;
+            id[next] = high << 4 | low;
+            next += 1;
         }
-        *byte = high << 4 | low;
     }
-    Some(id)
+    // A byte that is no digit reads as 0xff, which no digit's value has.
+    (seen <= 0xf).then_some(id)
 }
 
 /// The number the digits of a stored timestamp spell, if it has the

@@ -9,7 +9,7 @@
 //! merged. Grouping is then one sort, in place, by identity and by
 //! (timestamp, event id), the order every profile and delta states them in.
 
-use crate::profile::{EventKey, time_digits};
+use crate::profile::{EventKey, parse_uuid, time_digits};
 use crate::window::Span;
 use model::event::StoredBehaviorEvent;
 use model::record::{LineBlocks, ReadLinesError};
@@ -131,12 +131,32 @@ impl<'t> IdentityEvents<'t> {
     /// Per value of `facet`, how many events carry it, in the values'
     /// byte order.
     pub fn counts(&self, facet: Facet) -> Vec<(&'t str, u64)> {
-        let mut values: Vec<&'t str> = self.values(facet).map(|(value, _)| value).collect();
-        values.sort_unstable();
-        values
+        // Numbers are counted, not strings: only the few distinct values
+        // are then put in byte order.
+        let mut numbers: Vec<u32> = match facet.slot() {
+            Some(slot) => self
+                .sightings
+                .iter()
+                .map(|sighting| sighting.facets[slot])
+                .filter(|number| *number != ABSENT)
+                .collect(),
+            None => self
+                .sightings
+                .iter()
+                .map(|sighting| sighting.key.hour_number())
+                .collect(),
+        };
+        numbers.sort_unstable();
+        let name = |number: u32| match facet.slot() {
+            Some(_) => self.names.name(number),
+            None => crate::profile::two_digits(number),
+        };
+        let mut counts: Vec<(&'t str, u64)> = numbers
             .chunk_by(|a, b| a == b)
-            .map(|run| (run[0], run.len() as u64))
-            .collect()
+            .map(|run| (name(run[0]), run.len() as u64))
+            .collect();
+        counts.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        counts
     }
 
     /// Whether any event carries `value` as its `facet`.
@@ -215,7 +235,13 @@ pub struct TallyBuilder<'s> {
 /// What reading a line needs: whose events are wanted, in which windows.
 #[derive(Debug)]
 struct Sighter<'s> {
-    identities: foldhash::HashMap<&'s str, u32>,
+    /// How many identities are wanted.
+    identities: usize,
+    /// Those whose ids are UUIDs (as the store's are), by the UUID's value:
+    /// a lookup per event then hashes one number and follows no pointer.
+    by_uuid: foldhash::HashMap<u128, u32>,
+    /// Any other, by its id.
+    by_text: foldhash::HashMap<&'s str, u32>,
     baseline: Option<Bounds<'s>>,
     observed: Option<Bounds<'s>>,
 }
@@ -294,9 +320,16 @@ impl<'s> TallyBuilder<'s> {
         };
         TallyBuilder {
             sighter: Sighter {
-                identities: identities
+                identities: identities.len(),
+                by_uuid: identities
                     .iter()
                     .enumerate()
+                    .filter_map(|(at, identity)| Some((uuid_value(identity)?, at as u32)))
+                    .collect(),
+                by_text: identities
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, identity)| uuid_value(identity).is_none())
                     .map(|(at, identity)| (*identity, at as u32))
                     .collect(),
                 baseline: baseline.map(Bounds::of),
@@ -353,7 +386,7 @@ impl<'s> TallyBuilder<'s> {
 
     /// The tallies, grouped.
     pub fn finish(self) -> WindowTallies {
-        let identities = self.sighter.identities.len();
+        let identities = self.sighter.identities;
         WindowTallies {
             names: self.gathered.names,
             baseline: Grouped::of(self.gathered.in_baseline, identities),
@@ -363,6 +396,16 @@ impl<'s> TallyBuilder<'s> {
 }
 
 impl Sighter<'_> {
+    /// The number of the identity `id`, if it is wanted. A text is a UUID's
+    /// only in one spelling, so a registered id and an event's match
+    /// exactly when both are that UUID's or both are the same other text.
+    fn identity(&self, id: &str) -> Option<u32> {
+        match uuid_value(id) {
+            Some(value) => self.by_uuid.get(&value).copied(),
+            None => self.by_text.get(id).copied(),
+        }
+    }
+
     /// Lines as sightings, on every core, a task's lines numbered by the
     /// task's own names.
     fn sight(&self, lines: &[&[u8]]) -> Result<Vec<TaskSightings>, (usize, String)> {
@@ -405,14 +448,14 @@ impl Sighter<'_> {
             if !(in_baseline || in_observed) {
                 continue;
             }
-            let Some(identity) = self.identities.get(event.identity_id.as_ref()) else {
+            let Some(identity) = self.identity(&event.identity_id) else {
                 continue;
             };
             let key = EventKey::timed(time, &event).map_err(|reason| (index, reason))?;
             let mut facet = |value: Option<Cow<'b, str>>| value.map_or(ABSENT, |v| number(v, &mut task.names));
             let sighting = Sighting {
                 key,
-                identity: *identity,
+                identity,
                 facets: [facet(Some(event.event_type)), facet(event.host), facet(event.privilege)],
             };
             if in_baseline {
@@ -424,6 +467,11 @@ impl Sighter<'_> {
         }
         Ok(task)
     }
+}
+
+/// The value of a lowercase hyphenated UUID.
+fn uuid_value(text: &str) -> Option<u128> {
+    parse_uuid(text).map(u128::from_be_bytes)
 }
 
 impl Gathered {
@@ -451,10 +499,26 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
-    const IDENTITIES: [&str; 3] = ["id-a", "id-b", "id-c"];
+    /// Registered identities: ids are UUIDs in the store, but any text is
+    /// looked up as exactly itself.
+    const IDENTITIES: [&str; 3] = [
+        "id-a",
+        "00000000-0000-4000-8000-00000000000b",
+        "00000000-0000-4000-8000-00000000000c",
+    ];
 
-    /// A stored line: identity (3 is unregistered), day of January, hour,
-    /// a type, an optional host and privilege; ids follow `n`.
+    /// Identities of events that are not registered: a text, a UUID, and
+    /// a registered UUID spelled in capitals (another text).
+    const UNREGISTERED: [&str; 3] = [
+        "id-unregistered",
+        "00000000-0000-4000-8000-0000000000ff",
+        "00000000-0000-4000-8000-00000000000B",
+    ];
+
+    /// A stored line: identity (3 and above are unregistered), day of
+    /// January, hour, a type, an optional host and privilege; ids follow
+    /// `n`. Every other line is in the store's exact layout, the rest have
+    /// a space in them.
     fn line(
         n: usize,
         identity: usize,
@@ -464,11 +528,16 @@ mod tests {
         host: Option<&str>,
         privilege: Option<&str>,
     ) -> String {
-        let identity = IDENTITIES.get(identity).copied().unwrap_or("id-unregistered");
+        let identity = IDENTITIES
+            .iter()
+            .chain(&UNREGISTERED)
+            .nth(identity)
+            .expect("a planned identity");
         let optional =
             |key: &str, value: Option<&str>| value.map(|v| format!(",\"{key}\":\"{v}\"")).unwrap_or_default();
+        let space = if n.is_multiple_of(2) { "" } else { " " };
         format!(
-            "{{\"event_id\":\"00000000-0000-4000-8000-{n:012x}\",\"event_type\":\"{kind}\",\"hash\":\"00\"{}, \"identity_id\":\"{identity}\"{},\"timestamp\":\"2026-01-{day:02}T{hour:02}:00:00.000Z\"}}",
+            "{{\"event_id\":\"00000000-0000-4000-8000-{n:012x}\",\"event_type\":\"{kind}\",\"hash\":\"00\"{},{space}\"identity_id\":\"{identity}\"{},\"timestamp\":\"2026-01-{day:02}T{hour:02}:00:00.000Z\"}}",
             optional("host", host),
             optional("privilege", privilege),
         )
@@ -558,7 +627,7 @@ mod tests {
 
     fn event() -> impl Strategy<Value = Planned> {
         (
-            0..4usize,
+            0..IDENTITIES.len() + UNREGISTERED.len(),
             1..9u32,
             0..24u32,
             0..3usize,
@@ -661,6 +730,22 @@ mod tests {
                 found: 35
             }))
         ));
+    }
+
+    #[test]
+    fn a_time_not_in_the_stored_form_is_refused_only_inside_a_window() {
+        let (baseline, observed) = spans();
+        let mut lines = lines_of(&[(1, 2, 9, 0, None, None); 3]);
+        let outside = lines[1].replace("2026-01-02T09:00:00.000Z", "2025-12-01T09:00:00Z");
+        lines[1] = outside;
+        let tallies = tally(&lines, &[], &baseline, &observed);
+        assert_eq!(tallies.baseline(1).len(), 2);
+        lines[1] = lines[1].replace("2025-12-01T09:00:00Z", "2026-01-03T09:00:00Z");
+        let mut builder = TallyBuilder::new(&IDENTITIES, Some(&baseline), Some(&observed), lines.len());
+        let block: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+        let (index, reason) = builder.add_lines(&block).unwrap_err();
+        assert_eq!(index, 1);
+        assert!(reason.contains("2026-01-03T09:00:00Z"), "{reason}");
     }
 
     #[test]
