@@ -354,7 +354,7 @@ impl<'s> TallyBuilder<'s> {
     /// Reads every block of `blocks`, in file order: each block's lines are
     /// read on every core while this thread merges the block before and
     /// reads the one after from the file.
-    pub fn add_blocks<R: std::io::BufRead>(&mut self, blocks: &mut LineBlocks<R>) -> Result<(), BlockError> {
+    pub fn add_blocks<R: std::io::Read>(&mut self, blocks: &mut LineBlocks<R>) -> Result<(), BlockError> {
         let (sighter, gathered) = (&self.sighter, &mut self.gathered);
         let mut current = blocks.next_owned().map_err(BlockError::Read)?;
         let mut unmerged = None;

@@ -83,23 +83,21 @@ pub fn scan_object<'a>(line: &'a [u8], fields: &[&str], values: &mut [Option<Tok
 /// to [`scan_object`].
 #[derive(Debug)]
 pub struct Layout<'a> {
-    line: &'a str,
+    line: &'a [u8],
     at: usize,
 }
 
 impl<'a> Layout<'a> {
     /// Starts reading `line`, if it is text without control characters.
     pub fn start(line: &'a [u8]) -> Option<Layout<'a>> {
-        // One pass for the common case of printable ASCII; anything else is
-        // checked as `scan_object` checks it.
+        // One pass for the common case of printable ASCII, whose values are
+        // then checked as text one by one (a few bytes each); anything else
+        // is checked whole as `scan_object` checks it. Values end at ASCII
+        // quotes, so the values of valid text are valid text.
         let printable = !line.iter().fold(false, |seen, b| seen | (b.wrapping_sub(0x20) >= 0x60));
-        let line = if printable {
-            std::str::from_utf8(line).expect("printable ASCII is UTF-8")
-        } else if has_control(line) {
+        if !printable && (has_control(line) || std::str::from_utf8(line).is_err()) {
             return None;
-        } else {
-            std::str::from_utf8(line).ok()?
-        };
+        }
         Some(Layout { line, at: 0 })
     }
 
@@ -131,19 +129,19 @@ impl<'a> Layout<'a> {
     }
 
     fn literal(&mut self, expected: &[u8]) -> Option<()> {
-        let bytes = self.line.as_bytes().get(self.at..)?;
+        let bytes = self.line.get(self.at..)?;
         bytes.starts_with(expected).then(|| self.at += expected.len())
     }
 
     /// The string whose opening quote was just read, up to its closing
     /// one, which is read too; a string with an escape is declined.
     fn rest_of_string(&mut self) -> Option<&'a str> {
-        let bytes = &self.line.as_bytes()[self.at..];
+        let bytes = &self.line[self.at..];
         let length = memchr::memchr2(b'"', b'\\', bytes)?;
         if bytes[length] != b'"' {
             return None;
         }
-        let text = &self.line[self.at..self.at + length];
+        let text = std::str::from_utf8(&bytes[..length]).ok()?;
         self.at += length + 1;
         Some(text)
     }

@@ -129,6 +129,16 @@ pub(crate) fn canonical_number_text(token: &str) -> Option<&str> {
 /// the short forms where JSON has one and lowercase `\u00xx` otherwise.
 pub(crate) fn write_string(out: &mut String, text: &str) {
     out.push('"');
+    // Most strings need no escape: one pass that runs many bytes at a time
+    // finds out, and they are copied whole.
+    let needs_escape = text.bytes().fold(false, |seen, byte| {
+        seen | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
+    });
+    if !needs_escape {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut plain_from = 0;
     for (at, byte) in text.bytes().enumerate() {
         let escape: &str = match byte {

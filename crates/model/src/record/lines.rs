@@ -3,7 +3,7 @@
 //! block on every core and still name the line of any error; or record by
 //! record, each with its `hash` taken out ([`for_each_record`]).
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 /// Lines `first_line .. end_line` (1-based, end exclusive) of a reader
 /// positioned at line 1, handed out in blocks of about `block_bytes`.
@@ -14,9 +14,15 @@ pub struct LineBlocks<R> {
     first_line: u64,
     end_line: u64,
     block_bytes: usize,
+    /// The block: bytes read straight from the reader, its lines starting
+    /// at `start`. Its bytes past the block's are left from earlier reads:
+    /// they are set once, not cleared for every block.
     buffer: Vec<u8>,
+    start: usize,
     /// Where each line of the block ends (at its newline).
     ends: Vec<usize>,
+    /// What was read after the block's last line: the start of the next.
+    carry: Vec<u8>,
     /// The buffers of an owned block handed back, for the next one.
     spare: Option<(Vec<u8>, Vec<usize>)>,
 }
@@ -28,18 +34,18 @@ pub struct OwnedLineBlock {
     /// The number of the first.
     pub first_line: u64,
     bytes: Vec<u8>,
+    start: usize,
     ends: Vec<usize>,
 }
 
 impl OwnedLineBlock {
     /// The lines, without their newlines.
     pub fn lines(&self) -> Vec<&[u8]> {
-        lines_of(&self.bytes, &self.ends)
+        lines_of(&self.bytes, self.start, &self.ends)
     }
 }
 
-fn lines_of<'a>(bytes: &'a [u8], ends: &[usize]) -> Vec<&'a [u8]> {
-    let mut start = 0;
+fn lines_of<'a>(bytes: &'a [u8], mut start: usize, ends: &[usize]) -> Vec<&'a [u8]> {
     ends.iter()
         .map(|end| {
             let line = &bytes[start..*end];
@@ -135,7 +141,7 @@ where
     Ok(())
 }
 
-impl<R: BufRead> LineBlocks<R> {
+impl<R: Read> LineBlocks<R> {
     /// The lines `first_line .. end_line` of `reader`.
     pub fn new(reader: R, first_line: u64, end_line: u64, block_bytes: usize) -> Self {
         LineBlocks {
@@ -144,8 +150,10 @@ impl<R: BufRead> LineBlocks<R> {
             first_line: first_line.max(1),
             end_line,
             block_bytes,
-            buffer: Vec::with_capacity(block_bytes + (64 << 10)),
+            buffer: Vec::new(),
+            start: 0,
             ends: Vec::new(),
+            carry: Vec::new(),
             spare: None,
         }
     }
@@ -157,13 +165,11 @@ impl<R: BufRead> LineBlocks<R> {
         let Some(first_line) = self.fill()? else {
             return Ok(None);
         };
-        let (bytes, ends) = self
-            .spare
-            .take()
-            .unwrap_or_else(|| (Vec::with_capacity(self.buffer.capacity()), Vec::new()));
+        let (bytes, ends) = self.spare.take().unwrap_or_default();
         Ok(Some(OwnedLineBlock {
             first_line,
             bytes: std::mem::replace(&mut self.buffer, bytes),
+            start: self.start,
             ends: std::mem::replace(&mut self.ends, ends),
         }))
     }
@@ -177,63 +183,83 @@ impl<R: BufRead> LineBlocks<R> {
     pub fn next_block(&mut self) -> Result<Option<LineBlock<'_>>, ReadLinesError> {
         Ok(self.fill()?.map(|first_line| LineBlock {
             first_line,
-            lines: lines_of(&self.buffer, &self.ends),
+            lines: lines_of(&self.buffer, self.start, &self.ends),
         }))
     }
 
     /// Reads the next block into the buffer; returns its first line's
     /// number, or `None` after the last.
     ///
-    /// The reader's buffer is searched for newlines with `memchr` and its
-    /// wanted lines copied in one run; only the lines wanted are copied,
-    /// and reading stops after the line that fills the block (the rest
-    /// stays in the reader for the next block).
+    /// The reader's bytes go straight into the block, which is searched for
+    /// newlines with `memchr`: about `block_bytes` are read (more if no
+    /// line ends in them), the block ends at the last complete line, and
+    /// only the line cut short is copied, to start the next block. Lines
+    /// before the range are dropped as they are read; nothing after the
+    /// range's last line is read beyond the read that holds it.
     fn fill(&mut self) -> Result<Option<u64>, ReadLinesError> {
-        self.buffer.clear();
         self.ends.clear();
+        self.start = 0;
+        if self.next_line >= self.end_line {
+            return Ok(None);
+        }
+        let mut filled = self.carry.len();
+        if self.buffer.len() < filled {
+            self.buffer.resize(filled, 0);
+        }
+        self.buffer[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
         let mut block_first = None;
-        // Whether the buffer ends in the start of a line still being read.
-        let mut partial = false;
-        while self.next_line < self.end_line && (self.buffer.len() < self.block_bytes || partial) {
-            let chunk = self.reader.fill_buf()?;
-            if chunk.is_empty() {
+        // Bytes searched for newlines so far, and where the line after the
+        // last newline found starts.
+        let mut searched = 0;
+        let mut line_start = 0;
+        loop {
+            for newline in memchr::memchr_iter(b'\n', &self.buffer[searched..filled]) {
+                let end = searched + newline;
+                if self.next_line >= self.first_line {
+                    if block_first.is_none() {
+                        block_first = Some(self.next_line);
+                        self.start = line_start;
+                    }
+                    self.ends.push(end);
+                }
+                line_start = end + 1;
+                self.next_line += 1;
+                if self.next_line >= self.end_line {
+                    return Ok(block_first);
+                }
+            }
+            searched = filled;
+            if block_first.is_none() {
+                // Only lines before the range so far: keep none of them.
+                self.buffer.copy_within(line_start..filled, 0);
+                filled -= line_start;
+                searched = filled;
+                line_start = 0;
+            } else if filled - self.start >= self.block_bytes {
+                self.carry.extend_from_slice(&self.buffer[line_start..filled]);
+                return Ok(block_first);
+            }
+            // One read of the rest of the block, which a buffered reader
+            // passes straight to the file when it is larger than its buffer.
+            let wanted = self.block_bytes.saturating_sub(filled - self.start).max(1);
+            if self.buffer.len() < filled + wanted {
+                self.buffer.resize(filled + wanted, 0);
+            }
+            let read = loop {
+                match self.reader.read(&mut self.buffer[filled..filled + wanted]) {
+                    Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                    read => break read?,
+                }
+            };
+            if read == 0 {
                 return Err(ReadLinesError::MissingLines {
                     expected: self.end_line - 1,
                     found: self.next_line - 1,
                 });
             }
-            let mut used = 0;
-            // The wanted lines of the chunk are copied in one run, from
-            // here to `used`; a line before the range moves the run's start.
-            let mut run_start = 0;
-            let base = self.buffer.len();
-            let mut full = false;
-            for newline in memchr::memchr_iter(b'\n', chunk) {
-                if self.next_line >= self.first_line {
-                    self.ends.push(base + newline - run_start);
-                    block_first.get_or_insert(self.next_line);
-                } else {
-                    run_start = newline + 1;
-                }
-                used = newline + 1;
-                partial = false;
-                self.next_line += 1;
-                if self.next_line >= self.end_line || base + used - run_start >= self.block_bytes {
-                    full = true;
-                    break;
-                }
-            }
-            self.buffer.extend_from_slice(&chunk[run_start..used]);
-            if !full && used < chunk.len() {
-                if self.next_line >= self.first_line {
-                    self.buffer.extend_from_slice(&chunk[used..]);
-                }
-                used = chunk.len();
-                partial = true;
-            }
-            self.reader.consume(used);
+            filled += read;
         }
-        Ok(block_first)
     }
 }
 
@@ -295,10 +321,27 @@ mod tests {
         ));
     }
 
+    /// A reader that gives at most `most` bytes a read, as pipes and
+    /// some file systems do.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        most: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, into: &mut [u8]) -> std::io::Result<usize> {
+            let count = into.len().min(self.most).min(self.bytes.len());
+            into[..count].copy_from_slice(&self.bytes[..count]);
+            self.bytes = &self.bytes[count..];
+            Ok(count)
+        }
+    }
+
     proptest::proptest! {
         /// Whatever the lines, range, block size and reader buffer (lines
-        /// cut across reads), the blocks hold exactly the lines asked for,
-        /// borrowed or owned (and owned ones' buffers reused).
+        /// cut across reads, short reads), the blocks hold exactly the
+        /// lines asked for, borrowed or owned (and owned ones' buffers
+        /// reused).
         #[test]
         fn blocks_hold_the_lines_asked_for(
             lines in proptest::collection::vec("[a-z ]{0,12}", 0..40),
@@ -308,11 +351,16 @@ mod tests {
             capacity in 1..32usize,
             unterminated in proptest::option::of("[a-z]{1,5}"),
             owned in proptest::bool::ANY,
+            buffered in proptest::bool::ANY,
         ) {
             let mut text: String = lines.iter().map(|l| format!("{l}\n")).collect();
             text.push_str(unterminated.as_deref().unwrap_or(""));
             let end = first + count;
-            let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+            let reader: Box<dyn Read> = if buffered {
+                Box::new(std::io::BufReader::with_capacity(capacity, text.as_bytes()))
+            } else {
+                Box::new(Trickle { bytes: text.as_bytes(), most: capacity })
+            };
             let mut blocks = LineBlocks::new(reader, first, end, block_bytes);
             let mut seen = Vec::new();
             let mut take = |first_line: u64, lines: &[&[u8]]| {
