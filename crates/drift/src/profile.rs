@@ -7,6 +7,7 @@ use crate::window::Span;
 use model::drift::{BehaviorProfile, PROFILE_ID_KIND, Window};
 use model::event::StoredBehaviorEvent;
 use model::record::RecordBuilder;
+use sha2::{Digest, Sha256};
 
 /// An event as a tally keeps it: its stored time (always
 /// `YYYY-MM-DDTHH:MM:SS.fffZ`) as the number its 17 digits spell, and its
@@ -143,15 +144,15 @@ pub(crate) fn time_digits(timestamp: &str) -> Option<u64> {
     Some(time)
 }
 
-/// The RFC 6962 root whose leaves are the ids of `events`, in their order.
-fn events_root(events: IdentityEvents<'_>) -> [u8; 32] {
-    // The ids themselves are the leaves: a counted event is proved with an
-    // RFC 6962 inclusion proof of its id.
-    let mut tree = tlog::TreeBuilder::new();
+/// SHA-256 of the ids of `events`, in their order, each its 36 ASCII
+/// bytes. Every id has that length, so the bytes name the events exactly;
+/// and anyone can check them with `sha256sum`, given the ids.
+fn events_sha256(events: IdentityEvents<'_>) -> [u8; 32] {
+    let mut hasher = Sha256::new();
     for key in events.keys() {
-        tree.push(tlog::leaf_hash(&key.event_id_bytes()));
+        hasher.update(key.event_id_bytes());
     }
-    tree.root()
+    hasher.finalize().into()
 }
 
 /// The profile of one identity's events in its baseline window (its `id`
@@ -174,7 +175,7 @@ pub fn profile_of(identity_id: &str, window: &Span, events: IdentityEvents<'_>, 
         hosts: owned(Facet::Host),
         hours: owned(Facet::Hour),
         privileges: owned(Facet::Privilege),
-        events_root: model::digest::hash_hex(&events_root(events)),
+        events_sha256: model::digest::hash_hex(&events_sha256(events)),
     }
 }
 
@@ -184,7 +185,7 @@ pub fn same_content(a: &BehaviorProfile, b: &BehaviorProfile) -> bool {
     a.identity_id == b.identity_id
         && a.window == b.window
         && a.event_count == b.event_count
-        && a.events_root == b.events_root
+        && a.events_sha256 == b.events_sha256
         && a.event_types == b.event_types
         && a.hosts == b.hosts
         && a.hours == b.hours
@@ -200,7 +201,7 @@ struct ProfileContent<'a> {
     event_count: u64,
     /// Per [`Facet`], the counts.
     counts: [Vec<(&'a str, u64)>; 4],
-    events_root: &'a str,
+    events_sha256: &'a str,
 }
 
 /// A profile sealed: its id and hash (its line went to the caller's
@@ -244,7 +245,7 @@ fn seal_content(
     builder
         .counts("event_types", event_types.iter().copied())
         .map_err(canonical)?;
-    builder.string("events_root", content.events_root);
+    builder.string("events_sha256", content.events_sha256);
     builder.counts("hosts", hosts.iter().copied()).map_err(canonical)?;
     builder.counts("hours", hours.iter().copied()).map_err(canonical)?;
     builder.string("identity_id", content.identity_id);
@@ -283,8 +284,8 @@ pub fn seal_tallied(
     builder: &mut RecordBuilder,
     line: &mut Vec<u8>,
 ) -> Result<SealedProfile, DriftError> {
-    let mut root = [0u8; 64];
-    hex::encode_to_slice(events_root(events), &mut root).expect("64 digits for 32 bytes");
+    let mut events_hex = [0u8; 64];
+    model::digest::write_hash_hex(&events_sha256(events), &mut events_hex);
     seal_content(
         &ProfileContent {
             identity_id,
@@ -297,7 +298,7 @@ pub fn seal_tallied(
                 events.counts(Facet::Hour),
                 events.counts(Facet::Privilege),
             ],
-            events_root: std::str::from_utf8(&root).expect("hex digits are ASCII"),
+            events_sha256: std::str::from_utf8(&events_hex).expect("hex digits are ASCII"),
         },
         builder,
         line,
@@ -334,7 +335,7 @@ mod tests {
                     listed(&profile.hours),
                     listed(&profile.privileges),
                 ],
-                events_root: &profile.events_root,
+                events_sha256: &profile.events_sha256,
             },
             builder,
             &mut line,
@@ -367,7 +368,7 @@ mod tests {
                 window: model::drift::Window { start: "2026-01-05T00:00:00.000Z".into(), end: "2026-02-02T00:00:00.000Z".into() },
                 event_count: count,
                 event_types, hosts, hours, privileges,
-                events_root: "ab".repeat(32),
+                events_sha256: "ab".repeat(32),
             };
             let direct = seal_profile(profile.clone(), &mut RecordBuilder::new()).unwrap();
             let reference = crate::seal::seal_with_id(profile, PROFILE_ID_KIND, |p, id| p.id = id).unwrap();
@@ -433,7 +434,7 @@ mod tests {
     }
 
     #[test]
-    fn events_root_is_the_merkle_tree_hash_of_the_ids_in_time_order() {
+    fn events_sha256_is_the_hash_of_the_ids_in_time_order() {
         let ids = [
             "00000000-0000-4000-8000-00000000000c",
             "00000000-0000-4000-8000-00000000000a",
@@ -450,11 +451,12 @@ mod tests {
             .collect();
         let (window, tallies) = tallied_day(&lines);
         let profile = profile_of("i", &window, tallies.baseline(0), 1);
-        // RFC 6962 §2.1 for three leaves, in time order (08, 09, 10 o'clock):
-        // MTH = node(node(leaf(a), leaf(c)), leaf(b)).
-        let leaf = |id: &str| tlog::leaf_hash(id.as_bytes());
-        let expected = tlog::node_hash(&tlog::node_hash(&leaf(ids[1]), &leaf(ids[0])), &leaf(ids[2]));
-        assert_eq!(profile.events_root, hex::encode(expected));
+        // In time order (08, 09, 10 o'clock): `printf '%s' <…0a> <…0c> <…0b>
+        // | sha256sum` gives this.
+        assert_eq!(
+            profile.events_sha256,
+            "f9f0e5361ed0f2fda5171bc397f34b139ae1b8f496c123f832f0a290a9ec7397"
+        );
         assert_eq!(profile.event_count, 3);
         assert_eq!(profile.hours.keys().collect::<Vec<_>>(), ["08", "09", "10"]);
     }

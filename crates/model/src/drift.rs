@@ -8,7 +8,7 @@
 //! They are facts: no field or value judges what changed.
 //!
 //! ```text
-//! {"event_count":84,"event_types":{"login":56,"logout":28},"events_root":"<64 hex>","hash":"<64 hex>","hosts":{"host-0004":40,"host-0005":44},"hours":{"08":20,"09":64},"id":"<uuid>","identity_id":"<uuid>","privileges":{"docker":84},"version":1,"window":{"end":"2026-02-02T00:00:00.000Z","start":"2026-01-05T00:00:00.000Z"}}
+//! {"event_count":84,"event_types":{"login":56,"logout":28},"events_sha256":"<64 hex>","hash":"<64 hex>","hosts":{"host-0004":40,"host-0005":44},"hours":{"08":20,"09":64},"id":"<uuid>","identity_id":"<uuid>","privileges":{"docker":84},"version":1,"window":{"end":"2026-02-02T00:00:00.000Z","start":"2026-01-05T00:00:00.000Z"}}
 //! {"baseline_hash":"<64 hex>","baseline_id":"<uuid>","baseline_value":0,"baseline_window":{…},"delta_type":"NEW_HOST","event_ids":["<uuid>"],"hash":"<64 hex>","id":"<uuid>","identity_id":"<uuid>","magnitude":1,"observed_value":1,"thresholds":{"frequency_threshold":0,"observation_window_days":7},"value":"host-0020","window":{…}}
 //! ```
 
@@ -61,9 +61,11 @@ pub struct BehaviorProfile {
     pub hours: BTreeMap<String, u64>,
     /// Events per privilege (events without one are not counted here).
     pub privileges: BTreeMap<String, u64>,
-    /// RFC 6962 Merkle root, hex, whose leaves are the counted events'
-    /// `event_id`s, in (timestamp, event_id) order: which events these are.
-    pub events_root: String,
+    /// SHA-256, hex, of the counted events' `event_id`s (36 ASCII bytes
+    /// each, nothing between them) in (timestamp, event_id) order: which
+    /// events these are.
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub events_sha256: String,
 }
 
 /// The kinds of fact a delta states.
