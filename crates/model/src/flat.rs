@@ -83,26 +83,26 @@ pub fn scan_object<'a>(line: &'a [u8], fields: &[&str], values: &mut [Option<Tok
 /// to [`scan_object`].
 #[derive(Debug)]
 pub struct Layout<'a> {
-    line: &'a [u8],
+    line: &'a str,
     at: usize,
 }
 
 impl<'a> Layout<'a> {
     /// Starts reading `line`, if it is text without control characters.
+    #[inline]
     pub fn start(line: &'a [u8]) -> Option<Layout<'a>> {
-        // One pass for the common case of printable ASCII, whose values are
-        // then checked as text one by one (a few bytes each); anything else
-        // is checked whole as `scan_object` checks it. Values end at ASCII
-        // quotes, so the values of valid text are valid text.
-        let printable = !line.iter().fold(false, |seen, b| seen | (b.wrapping_sub(0x20) >= 0x60));
-        if !printable && (has_control(line) || std::str::from_utf8(line).is_err()) {
+        // A string must escape control characters, and the layout has no
+        // whitespace: a line with any is not in it.
+        if has_control(line) {
             return None;
         }
+        let line = std::str::from_utf8(line).ok()?;
         Some(Layout { line, at: 0 })
     }
 
     /// Reads `opening` (the text up to a string value's opening quote, such
     /// as `{"a":"` or `,"b":"`) and the string after it.
+    #[inline]
     pub fn text(&mut self, opening: &[u8]) -> Option<&'a str> {
         self.literal(opening)?;
         self.rest_of_string()
@@ -111,6 +111,7 @@ impl<'a> Layout<'a> {
     /// Reads an optional member, written as `key` (such as `,"b":`) and a
     /// string or `null`, or left out: `Some(None)` when it is `null` or
     /// absent.
+    #[inline]
     pub fn optional_text(&mut self, key: &[u8]) -> Option<Option<&'a str>> {
         if self.literal(key).is_none() {
             return Some(None);
@@ -123,25 +124,28 @@ impl<'a> Layout<'a> {
     }
 
     /// Reads `closing`, which must end the line.
+    #[inline]
     pub fn end(mut self, closing: &[u8]) -> Option<()> {
         self.literal(closing)?;
         (self.at == self.line.len()).then_some(())
     }
 
+    #[inline]
     fn literal(&mut self, expected: &[u8]) -> Option<()> {
-        let bytes = self.line.get(self.at..)?;
+        let bytes = self.line.as_bytes().get(self.at..)?;
         bytes.starts_with(expected).then(|| self.at += expected.len())
     }
 
     /// The string whose opening quote was just read, up to its closing
     /// one, which is read too; a string with an escape is declined.
+    #[inline]
     fn rest_of_string(&mut self) -> Option<&'a str> {
-        let bytes = &self.line[self.at..];
+        let bytes = &self.line.as_bytes()[self.at..];
         let length = memchr::memchr2(b'"', b'\\', bytes)?;
         if bytes[length] != b'"' {
             return None;
         }
-        let text = std::str::from_utf8(&bytes[..length]).ok()?;
+        let text = &self.line[self.at..self.at + length];
         self.at += length + 1;
         Some(text)
     }
