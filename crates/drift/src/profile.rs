@@ -90,7 +90,7 @@ pub(crate) fn two_digits(number: u32) -> &'static str {
 
 /// A lowercase hyphenated UUID's 16 bytes. Millions of these are read per
 /// run, so each digit is looked up once, group by group.
-pub(crate) fn parse_uuid(text: &str) -> Option<[u8; 16]> {
+fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     const fn digit_values() -> [u8; 256] {
         let mut values = [0xff; 256];
         let mut at = 0;

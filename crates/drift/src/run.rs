@@ -232,6 +232,10 @@ pub fn profiles_and_deltas<E: From<DriftError>>(
     let tallies = read_tallies(&mut inputs, &identities, Some(baseline), Some(window))?;
     let observation = Observation { window, thresholds };
     let pass = build_in_batches(&in_scope, &stored, &tallies, baseline, Some(observation), hand_on)?;
+    // Freeing a million sightings and every registered id takes
+    // milliseconds that the caller, about to commit, need not wait for.
+    drop((identities, in_scope));
+    rayon::spawn(move || drop((tallies, known, stored)));
     let profiles = pass.new + pass.reused;
     let entry = profile_entry(&inputs, baseline, &scope, pass.new, pass.reused, pass.without_events);
     // The deltas' entry is written after the profiles', which it counts.
