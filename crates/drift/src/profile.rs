@@ -242,20 +242,16 @@ fn seal_content(
     builder
         .unsigned("event_count", content.event_count)
         .map_err(canonical)?;
-    builder
-        .counts("event_types", event_types.iter().copied())
-        .map_err(canonical)?;
+    builder.counts("event_types", event_types).map_err(canonical)?;
     builder.string("events_sha256", content.events_sha256);
-    builder.counts("hosts", hosts.iter().copied()).map_err(canonical)?;
-    builder.counts("hours", hours.iter().copied()).map_err(canonical)?;
+    builder.counts("hosts", hosts).map_err(canonical)?;
+    builder.counts("hours", hours).map_err(canonical)?;
     builder.string("identity_id", content.identity_id);
-    builder
-        .counts("privileges", privileges.iter().copied())
-        .map_err(canonical)?;
+    builder.counts("privileges", privileges).map_err(canonical)?;
     builder.unsigned("version", content.version).map_err(canonical)?;
     builder.strings(
         "window",
-        [
+        &[
             ("end", content.window.end.as_str()),
             ("start", content.window.start.as_str()),
         ],

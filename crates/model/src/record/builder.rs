@@ -154,14 +154,9 @@ impl RecordBuilder {
     }
 
     /// Adds an object member of string keys and whole-number values (such
-    /// as counts), keys in canonical (UTF-16) order; refused (and not added)
-    /// when a value is beyond 2^53 − 1.
-    pub fn counts<'k>(
-        &mut self,
-        key: &'static str,
-        members: impl IntoIterator<Item = (&'k str, u64)>,
-    ) -> Result<(), CanonicalError> {
-        let members: Vec<(&str, u64)> = members.into_iter().collect();
+    /// as counts), in any order; refused (and not added) when a value is
+    /// beyond 2^53 − 1.
+    pub fn counts(&mut self, key: &'static str, members: &[(&str, u64)]) -> Result<(), CanonicalError> {
         if let Some((name, value)) = members.iter().find(|(_, value)| *value > MAX_SAFE_INTEGER) {
             return Err(CanonicalError::UnsafeInteger {
                 value: value.to_string(),
@@ -172,17 +167,26 @@ impl RecordBuilder {
         Ok(())
     }
 
-    /// Adds an object member of string members, keys in canonical order.
-    pub fn strings<'k>(&mut self, key: &'static str, members: impl IntoIterator<Item = (&'k str, &'k str)>) {
-        self.object(key, members.into_iter().collect(), |out, value| {
-            write_string(out, value)
-        });
+    /// Adds an object member of string members, in any order.
+    pub fn strings(&mut self, key: &'static str, members: &[(&str, &str)]) {
+        self.object(key, members, |out, value| write_string(out, value));
     }
 
-    /// Adds an object member of the given members, sorted here into
-    /// canonical (UTF-16) key order, each value written by `write_value`.
-    fn object<V>(&mut self, key: &'static str, mut members: Vec<(&str, V)>, write_value: impl Fn(&mut String, &V)) {
-        members.sort_by(|a, b| utf16_cmp(a.0, b.0));
+    /// Adds an object member of the given members, written in canonical
+    /// (UTF-16) key order, each value by `write_value`. Members mostly come
+    /// in that order already, and are then written without a copy.
+    fn object<V: Copy>(&mut self, key: &'static str, members: &[(&str, V)], write_value: impl Fn(&mut String, &V)) {
+        let sorted: Vec<(&str, V)>;
+        let members = if members.is_sorted_by(|a, b| utf16_cmp(a.0, b.0).is_le()) {
+            members
+        } else {
+            sorted = {
+                let mut copy = members.to_vec();
+                copy.sort_by(|a, b| utf16_cmp(a.0, b.0));
+                copy
+            };
+            &sorted
+        };
         self.key(key);
         self.content.push('{');
         for (i, (name, value)) in members.iter().enumerate() {
@@ -316,11 +320,14 @@ mod tests {
             (0..=MAX_SAFE_INTEGER + 2).prop_map(Member::Unsigned),
             any::<bool>().prop_map(Member::Flag),
             // Keys from anywhere in Unicode, so that UTF-16 order (not
-            // byte order) is exercised; unique keys, as in a map.
+            // byte order) is exercised; unique keys, as in a map, given in
+            // any order.
             proptest::collection::btree_map(any::<String>(), 0..=MAX_SAFE_INTEGER + 2, 0..4)
-                .prop_map(|m| Member::Counts(m.into_iter().collect())),
+                .prop_flat_map(|m| Just(m.into_iter().collect::<Vec<_>>()).prop_shuffle())
+                .prop_map(Member::Counts),
             proptest::collection::btree_map(any::<String>(), any::<String>(), 0..4)
-                .prop_map(|m| Member::Strings(m.into_iter().collect())),
+                .prop_flat_map(|m| Just(m.into_iter().collect::<Vec<_>>()).prop_shuffle())
+                .prop_map(Member::Strings),
             Just(Member::Number(1e16)),
             Just(Member::Number(-0.0)),
         ]
@@ -343,11 +350,11 @@ mod tests {
                     Member::Unsigned(v) => (builder.unsigned(key, *v), Value::from(*v)),
                     Member::Flag(b) => { builder.boolean(key, *b); (Ok(()), Value::Bool(*b)) }
                     Member::Counts(counts) => (
-                        builder.counts(key, counts.iter().map(|(k, v)| (k.as_str(), *v))),
+                        builder.counts(key, &counts.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>()),
                         Value::Object(counts.iter().map(|(k, v)| (k.clone(), Value::from(*v))).collect()),
                     ),
                     Member::Strings(strings) => {
-                        builder.strings(key, strings.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                        builder.strings(key, &strings.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>());
                         (Ok(()), Value::Object(strings.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect()))
                     }
                 };
