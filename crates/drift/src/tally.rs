@@ -9,7 +9,7 @@
 //! merged. Grouping is then one sort, in place, by identity and by
 //! (timestamp, event id), the order every profile and delta states them in.
 
-use crate::profile::{EventKey, time_digits};
+use crate::profile::{EventKey, parse_uuid, time_digits};
 use crate::window::Span;
 use model::event::StoredBehaviorEvent;
 use model::record::{LineBlocks, ReadLinesError};
@@ -237,10 +237,10 @@ pub struct TallyBuilder<'s> {
 struct Sighter<'s> {
     /// How many identities are wanted.
     identities: usize,
-    /// Those whose ids are as long as a UUID's text (as the store's are),
-    /// by the id's bytes, kept in the table itself: a lookup per event
-    /// compares them without following a pointer.
-    by_uuid_text: foldhash::HashMap<[u8; UUID_TEXT], u32>,
+    /// Those whose ids are UUIDs (as the store's are), by the UUID's value:
+    /// a lookup per event then hashes and compares one number, and follows
+    /// no pointer.
+    by_uuid: foldhash::HashMap<u128, u32>,
     /// Any other, by its id.
     by_text: foldhash::HashMap<&'s str, u32>,
     baseline: Option<Bounds<'s>>,
@@ -322,15 +322,15 @@ impl<'s> TallyBuilder<'s> {
         TallyBuilder {
             sighter: Sighter {
                 identities: identities.len(),
-                by_uuid_text: identities
+                by_uuid: identities
                     .iter()
                     .enumerate()
-                    .filter_map(|(at, identity)| Some((uuid_text(identity)?, at as u32)))
+                    .filter_map(|(at, identity)| Some((uuid_value(identity)?, at as u32)))
                     .collect(),
                 by_text: identities
                     .iter()
                     .enumerate()
-                    .filter(|(_, identity)| uuid_text(identity).is_none())
+                    .filter(|(_, identity)| uuid_value(identity).is_none())
                     .map(|(at, identity)| (*identity, at as u32))
                     .collect(),
                 baseline: baseline.map(Bounds::of),
@@ -397,10 +397,12 @@ impl<'s> TallyBuilder<'s> {
 }
 
 impl Sighter<'_> {
-    /// The number of the identity `id`, if it is wanted.
+    /// The number of the identity `id`, if it is wanted. A text is a UUID's
+    /// only in one spelling, so a registered id and an event's match
+    /// exactly when both are that UUID's or both are the same other text.
     fn identity(&self, id: &str) -> Option<u32> {
-        match uuid_text(id) {
-            Some(bytes) => self.by_uuid_text.get(&bytes).copied(),
+        match uuid_value(id) {
+            Some(value) => self.by_uuid.get(&value).copied(),
             None => self.by_text.get(id).copied(),
         }
     }
@@ -468,12 +470,9 @@ impl Sighter<'_> {
     }
 }
 
-/// The length of a UUID's hyphenated text.
-const UUID_TEXT: usize = 36;
-
-/// The bytes of an id as long as a UUID's text.
-fn uuid_text(id: &str) -> Option<[u8; UUID_TEXT]> {
-    id.as_bytes().try_into().ok()
+/// The value of a lowercase hyphenated UUID.
+fn uuid_value(text: &str) -> Option<u128> {
+    parse_uuid(text).map(u128::from_be_bytes)
 }
 
 impl Gathered {
