@@ -103,7 +103,7 @@ impl<'a> Layout<'a> {
     /// Reads `opening` (the text up to a string value's opening quote, such
     /// as `{"a":"` or `,"b":"`) and the string after it.
     #[inline]
-    pub fn text(&mut self, opening: &[u8]) -> Option<&'a str> {
+    pub fn text<const N: usize>(&mut self, opening: &[u8; N]) -> Option<&'a str> {
         self.literal(opening)?;
         self.rest_of_string()
     }
@@ -112,7 +112,7 @@ impl<'a> Layout<'a> {
     /// string or `null`, or left out: `Some(None)` when it is `null` or
     /// absent.
     #[inline]
-    pub fn optional_text(&mut self, key: &[u8]) -> Option<Option<&'a str>> {
+    pub fn optional_text<const N: usize>(&mut self, key: &[u8; N]) -> Option<Option<&'a str>> {
         if self.literal(key).is_none() {
             return Some(None);
         }
@@ -125,15 +125,16 @@ impl<'a> Layout<'a> {
 
     /// Reads `closing`, which must end the line.
     #[inline]
-    pub fn end(mut self, closing: &[u8]) -> Option<()> {
+    pub fn end<const N: usize>(mut self, closing: &[u8; N]) -> Option<()> {
         self.literal(closing)?;
         (self.at == self.line.len()).then_some(())
     }
 
     #[inline]
-    fn literal(&mut self, expected: &[u8]) -> Option<()> {
-        let bytes = self.line.as_bytes().get(self.at..)?;
-        bytes.starts_with(expected).then(|| self.at += expected.len())
+    fn literal<const N: usize>(&mut self, expected: &[u8; N]) -> Option<()> {
+        // Of a length known when compiled, so compared without a call.
+        let bytes: &[u8; N] = self.line.as_bytes().get(self.at..self.at + N)?.try_into().ok()?;
+        (bytes == expected).then(|| self.at += N)
     }
 
     /// The string whose opening quote was just read, up to its closing
