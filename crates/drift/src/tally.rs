@@ -319,20 +319,21 @@ impl<'s> TallyBuilder<'s> {
                 0
             }
         };
+        // Sized once: a hundred thousand identities are too many to grow
+        // the table for.
+        let mut by_uuid = foldhash::HashMap::with_capacity_and_hasher(identities.len(), Default::default());
+        let mut by_text = foldhash::HashMap::default();
+        for (at, identity) in identities.iter().enumerate() {
+            match uuid_value(identity) {
+                Some(value) => by_uuid.insert(value, at as u32),
+                None => by_text.insert(*identity, at as u32),
+            };
+        }
         TallyBuilder {
             sighter: Sighter {
                 identities: identities.len(),
-                by_uuid: identities
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(at, identity)| Some((uuid_value(identity)?, at as u32)))
-                    .collect(),
-                by_text: identities
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, identity)| uuid_value(identity).is_none())
-                    .map(|(at, identity)| (*identity, at as u32))
-                    .collect(),
+                by_uuid,
+                by_text,
                 baseline: baseline.map(Bounds::of),
                 observed: observed.map(Bounds::of),
             },
