@@ -54,11 +54,6 @@ impl EventKey {
         String::from_utf8(text.to_vec()).expect("digits and separators are ASCII")
     }
 
-    /// The hour of day, its two digits as stored.
-    pub fn hour(&self) -> &'static str {
-        two_digits(self.hour_number())
-    }
-
     /// The hour of day as a number (`0..100`, as a stored time that is not
     /// a real one may spell more than 23).
     pub(crate) fn hour_number(&self) -> u32 {
@@ -496,7 +491,7 @@ mod tests {
             let (ka, kb) = (key(&a).unwrap(), key(&b).unwrap());
             prop_assert_eq!(ka.timestamp(), a.clone());
             prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
-            prop_assert_eq!(ka.hour(), &a[11..13]);
+            prop_assert_eq!(two_digits(ka.hour_number()), &a[11..13]);
             let mut changed: Vec<char> = a.chars().collect();
             changed[flip] = to;
             let changed: String = changed.into_iter().collect();

@@ -114,18 +114,9 @@ impl<'t> IdentityEvents<'t> {
     /// The value of `facet` of each event that carries it, with the
     /// event's key, in event order.
     pub fn values(&self, facet: Facet) -> impl Iterator<Item = (&'t str, EventKey)> {
-        let names: &'t Names = self.names;
-        let slot = facet.slot();
-        self.sightings.iter().filter_map(move |sighting| {
-            let value = match slot {
-                Some(slot) => {
-                    let number = sighting.facets[slot];
-                    (number != ABSENT).then(|| names.name(number))?
-                }
-                None => sighting.key.hour(),
-            };
-            Some((value, sighting.key))
-        })
+        let events = *self;
+        self.numbers(facet)
+            .map(move |(number, key)| (events.name(facet, number), key))
     }
 
     /// Per value of `facet`, how many events carry it, in the values'
@@ -133,30 +124,35 @@ impl<'t> IdentityEvents<'t> {
     pub fn counts(&self, facet: Facet) -> Vec<(&'t str, u64)> {
         // Numbers are counted, not strings: only the few distinct values
         // are then put in byte order.
-        let mut numbers: Vec<u32> = match facet.slot() {
-            Some(slot) => self
-                .sightings
-                .iter()
-                .map(|sighting| sighting.facets[slot])
-                .filter(|number| *number != ABSENT)
-                .collect(),
-            None => self
-                .sightings
-                .iter()
-                .map(|sighting| sighting.key.hour_number())
-                .collect(),
-        };
+        let mut numbers: Vec<u32> = self.numbers(facet).map(|(number, _)| number).collect();
         numbers.sort_unstable();
-        let name = |number: u32| match facet.slot() {
-            Some(_) => self.names.name(number),
-            None => crate::profile::two_digits(number),
-        };
         let mut counts: Vec<(&'t str, u64)> = numbers
             .chunk_by(|a, b| a == b)
-            .map(|run| (name(run[0]), run.len() as u64))
+            .map(|run| (self.name(facet, run[0]), run.len() as u64))
             .collect();
         counts.sort_unstable_by(|a, b| a.0.cmp(b.0));
         counts
+    }
+
+    /// The number of `facet`'s value of each event that carries it (for
+    /// the hour, the hour itself), with the event's key, in event order.
+    fn numbers(&self, facet: Facet) -> impl Iterator<Item = (u32, EventKey)> + use<'t> {
+        let slot = facet.slot();
+        self.sightings.iter().filter_map(move |sighting| {
+            let number = match slot {
+                Some(slot) => sighting.facets[slot],
+                None => sighting.key.hour_number(),
+            };
+            (number != ABSENT).then_some((number, sighting.key))
+        })
+    }
+
+    /// The value of `facet` that `number` stands for.
+    fn name(&self, facet: Facet, number: u32) -> &'t str {
+        match facet.slot() {
+            Some(_) => self.names.name(number),
+            None => crate::profile::two_digits(number),
+        }
     }
 
     /// Whether any event carries `value` as its `facet`.
