@@ -141,13 +141,9 @@ impl<'a> Layout<'a> {
     /// one, which is read too; a string with an escape is declined.
     #[inline]
     fn rest_of_string(&mut self) -> Option<&'a str> {
-        let bytes = &self.line.as_bytes()[self.at..];
-        let length = memchr::memchr2(b'"', b'\\', bytes)?;
-        if bytes[length] != b'"' {
-            return None;
-        }
-        let text = &self.line[self.at..self.at + length];
-        self.at += length + 1;
+        let end = plain_string_end(self.line.as_bytes(), self.at)?;
+        let text = &self.line[self.at..end];
+        self.at = end + 1;
         Some(text)
     }
 }
@@ -167,8 +163,16 @@ fn plain_string(line: &[u8], at: usize) -> Option<(&[u8], usize)> {
         return None;
     }
     let start = at + 1;
+    let end = plain_string_end(line, start)?;
+    Some((&line[start..end], end + 1))
+}
+
+/// Where the string whose content starts at `start` closes (its quote), if
+/// no escape comes first.
+#[inline]
+fn plain_string_end(line: &[u8], start: usize) -> Option<usize> {
     let end = start + memchr::memchr2(b'"', b'\\', &line[start..])?;
-    (line[end] == b'"').then(|| (&line[start..end], end + 1))
+    (line[end] == b'"').then_some(end)
 }
 
 /// Whether `bytes` holds a C0 control character. Checked once per line,

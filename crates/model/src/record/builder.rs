@@ -175,18 +175,11 @@ impl RecordBuilder {
     /// Adds an object member of the given members, written in canonical
     /// (UTF-16) key order, each value by `write_value`. Members mostly come
     /// in that order already, and are then written without a copy.
-    fn object<V: Copy>(&mut self, key: &'static str, members: &[(&str, V)], write_value: impl Fn(&mut String, &V)) {
-        let sorted: Vec<(&str, V)>;
-        let members = if members.is_sorted_by(|a, b| utf16_cmp(a.0, b.0).is_le()) {
-            members
-        } else {
-            sorted = {
-                let mut copy = members.to_vec();
-                copy.sort_by(|a, b| utf16_cmp(a.0, b.0));
-                copy
-            };
-            &sorted
-        };
+    fn object<V: Clone>(&mut self, key: &'static str, members: &[(&str, V)], write_value: impl Fn(&mut String, &V)) {
+        let mut members = std::borrow::Cow::Borrowed(members);
+        if !members.is_sorted_by(|a, b| utf16_cmp(a.0, b.0).is_le()) {
+            members.to_mut().sort_by(|a, b| utf16_cmp(a.0, b.0));
+        }
         self.key(key);
         self.content.push('{');
         for (i, (name, value)) in members.iter().enumerate() {
