@@ -400,25 +400,34 @@ mod tests {
         }
     }
 
+    /// Identity `i`'s profile of logins on 2026-01-05, each an event id and
+    /// its `HH:MM`.
+    fn profile_of_logins(logins: &[(&str, String)]) -> BehaviorProfile {
+        let lines: Vec<String> = logins
+            .iter()
+            .map(|(id, time)| {
+                format!(
+                    "{{\"event_id\":\"{id}\",\"event_type\":\"login\",\"identity_id\":\"i\",\"timestamp\":\"2026-01-05T{time}:00.000Z\"}}"
+                )
+            })
+            .collect();
+        let (window, tallies) = tallied_day(&lines);
+        profile_of("i", &window, tallies.baseline(0), 1)
+    }
+
     #[test]
     fn events_sha256_covers_every_id_however_many() {
         for count in [0, 1, 15, 16, 17, 32, 40] {
             let ids: Vec<String> = (0..count)
                 .map(|n| format!("00000000-0000-4000-8000-{n:012x}"))
                 .collect();
-            let lines: Vec<String> = ids
+            let logins: Vec<(&str, String)> = ids
                 .iter()
                 .enumerate()
-                .map(|(n, id)| {
-                    format!(
-                        "{{\"event_id\":\"{id}\",\"event_type\":\"login\",\"identity_id\":\"i\",\"timestamp\":\"2026-01-05T09:{n:02}:00.000Z\"}}"
-                    )
-                })
+                .map(|(n, id)| (id.as_str(), format!("09:{n:02}")))
                 .collect();
-            let (window, tallies) = tallied_day(&lines);
-            let profile = profile_of("i", &window, tallies.baseline(0), 1);
             assert_eq!(
-                profile.events_sha256,
+                profile_of_logins(&logins).events_sha256,
                 model::digest::sha256_hex(ids.concat().as_bytes()),
                 "{count}"
             );
@@ -432,17 +441,12 @@ mod tests {
             "00000000-0000-4000-8000-00000000000a",
             "00000000-0000-4000-8000-00000000000b",
         ];
-        let lines: Vec<String> = ids
+        let logins: Vec<(&str, String)> = ids
             .iter()
-            .zip(["09", "08", "10"])
-            .map(|(id, hour)| {
-                format!(
-                    "{{\"event_id\":\"{id}\",\"event_type\":\"login\",\"identity_id\":\"i\",\"timestamp\":\"2026-01-05T{hour}:00:00.000Z\"}}"
-                )
-            })
+            .zip(["09:00", "08:00", "10:00"])
+            .map(|(id, time)| (*id, time.to_owned()))
             .collect();
-        let (window, tallies) = tallied_day(&lines);
-        let profile = profile_of("i", &window, tallies.baseline(0), 1);
+        let profile = profile_of_logins(&logins);
         // In time order (08, 09, 10 o'clock): `printf '%s' <…0a> <…0c> <…0b>
         // | sha256sum` gives this.
         assert_eq!(
