@@ -79,13 +79,47 @@ pub(crate) fn two_digits(number: u32) -> &'static str {
     &TWO_DIGITS[at..at + 2]
 }
 
-/// A lowercase hyphenated UUID's 16 bytes: the only spelling the store
-/// writes, so any other (capitals, braces, no hyphens) is refused.
+/// A lowercase hyphenated UUID's 16 bytes. Millions of these are read per
+/// run, so eight digits are decoded at a time, as the bytes of a `u64`.
 pub(crate) fn parse_uuid(text: &str) -> Option<[u8; 16]> {
-    if text.len() != 36 || text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+    let bytes: &[u8; 36] = text.as_bytes().try_into().ok()?;
+    if [8, 13, 18, 23].iter().any(|at| bytes[*at] != b'-') {
         return None;
     }
-    uuid::Uuid::try_parse(text).ok().map(uuid::Uuid::into_bytes)
+    let mut digits = [0u8; 32];
+    for (from, to) in [(0..8, 0), (9..13, 8), (14..18, 12), (19..23, 16), (24..36, 20)] {
+        digits[to..to + from.len()].copy_from_slice(&bytes[from]);
+    }
+    let mut id = [0u8; 16];
+    for (eight, four) in digits.chunks_exact(8).zip(id.chunks_exact_mut(4)) {
+        let eight: [u8; 8] = eight.try_into().expect("chunks of eight");
+        four.copy_from_slice(&hex_digits_value(u64::from_le_bytes(eight))?.to_be_bytes());
+    }
+    Some(id)
+}
+
+/// The number that eight lowercase hex digits spell, the first digit in the
+/// lowest byte of `digits`; `None` if any byte is not such a digit.
+fn hex_digits_value(digits: u64) -> Option<u32> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Per byte: a digit's low four bits are its value, and a letter's
+    // (`a` is 0x61) are its value less nine; letters have bit 0x40 set.
+    // Any byte gives a value below 0x19 here, so no byte carries into the
+    // next below.
+    let values = (digits & (0x0f * ONES)) + ((digits >> 6) & ONES) * 9;
+    // Every value must be below 16 (`g` would give 16), and writing them
+    // back as lowercase digits must give the input: a value of ten or more
+    // (bit 4 of it plus six) is a letter, 0x27 past where a digit would be.
+    let letters = ((values + 6 * ONES) >> 4) & ONES;
+    if values & (0x10 * ONES) != 0 || values + 0x30 * ONES + letters * 0x27 != digits {
+        return None;
+    }
+    // Pairs of values into bytes, then those bytes together, first digit
+    // most significant.
+    let pairs = ((values << 4) | (values >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let quads = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
+    let bytes = (quads | (quads >> 16)) as u32;
+    Some(u32::from_be_bytes(bytes.to_le_bytes()))
 }
 
 /// The number the digits of a stored timestamp spell, if it has the
@@ -457,7 +491,41 @@ mod tests {
         assert_eq!(profile.hours.keys().collect::<Vec<_>>(), ["08", "09", "10"]);
     }
 
+    /// What eight bytes spell as lowercase hex digits, one at a time.
+    fn hex_reference(bytes: [u8; 8]) -> Option<u32> {
+        bytes.iter().try_fold(0u32, |value, byte| {
+            let digit = match byte {
+                b'0'..=b'9' => byte - b'0',
+                b'a'..=b'f' => byte - b'a' + 10,
+                _ => return None,
+            };
+            Some(value << 4 | u32::from(digit))
+        })
+    }
+
+    #[test]
+    fn every_byte_in_every_place_reads_as_one_at_a_time() {
+        for place in 0..8 {
+            for byte in 0..=255u8 {
+                let mut bytes = *b"0f9a5c3e";
+                bytes[place] = byte;
+                assert_eq!(
+                    hex_digits_value(u64::from_le_bytes(bytes)),
+                    hex_reference(bytes),
+                    "{bytes:?}"
+                );
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_eight_bytes_read_as_one_at_a_time(bytes in any::<[u8; 8]>(), digits in "[0-9a-f]{8}") {
+            prop_assert_eq!(hex_digits_value(u64::from_le_bytes(bytes)), hex_reference(bytes));
+            let digits: [u8; 8] = digits.as_bytes().try_into().unwrap();
+            prop_assert_eq!(hex_digits_value(u64::from_le_bytes(digits)), hex_reference(digits));
+        }
+
         #[test]
         fn uuids_read_as_the_uuid_crate_reads_them(id in any::<u128>(), flip in 0..36usize, to in any::<u8>()) {
             let text = uuid::Uuid::from_u128(id).hyphenated().to_string();
