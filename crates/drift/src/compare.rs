@@ -40,29 +40,55 @@ pub struct Against<'p> {
 pub enum Counted<'p> {
     /// A stored record's maps.
     Stored(&'p BehaviorProfile),
-    /// The baseline events it was built from.
-    Tallied(IdentityEvents<'p>),
+    /// The baseline events it was built from, and their event types
+    /// counted (each with its number in the run).
+    Tallied {
+        /// The events.
+        events: IdentityEvents<'p>,
+        /// Their event types, in byte order.
+        event_types: &'p [(u32, &'p str, u64)],
+    },
 }
 
-impl Counted<'_> {
-    fn knows(&self, facet: Facet, value: &str) -> bool {
+/// How an observed event is told to be of one of a profile's event types:
+/// by name, or, for a profile built from the same run's tallies, by the
+/// number the run gave the name.
+#[derive(Debug, Clone, Copy)]
+enum TypeOf<'p> {
+    Named(&'p str),
+    Numbered(u32),
+}
+
+impl<'p> Counted<'p> {
+    /// Whether the profile counted the value numbered `number` (in
+    /// `observed`'s run) as its `facet`. Both tallies of a run number their
+    /// strings by the same names, so equal numbers are equal values.
+    fn knows(&self, facet: Facet, observed: IdentityEvents<'_>, number: u32) -> bool {
         match self {
-            Counted::Stored(profile) => match facet {
-                Facet::EventType => profile.event_types.contains_key(value),
-                Facet::Host => profile.hosts.contains_key(value),
-                Facet::Hour => profile.hours.contains_key(value),
-                Facet::Privilege => profile.privileges.contains_key(value),
-            },
-            Counted::Tallied(events) => events.has(facet, value),
+            Counted::Stored(profile) => {
+                let value = observed.name(facet, number);
+                match facet {
+                    Facet::EventType => profile.event_types.contains_key(value),
+                    Facet::Host => profile.hosts.contains_key(value),
+                    Facet::Hour => profile.hours.contains_key(value),
+                    Facet::Privilege => profile.privileges.contains_key(value),
+                }
+            }
+            Counted::Tallied { events, .. } => events.has_number(facet, number),
         }
     }
+}
 
-    /// Its event types and their counts, in byte order.
-    fn event_types(&self) -> Vec<(&str, u64)> {
-        match self {
-            Counted::Stored(profile) => profile.event_types.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
-            Counted::Tallied(events) => events.counts(Facet::EventType),
-        }
+impl<'p> TypeOf<'p> {
+    /// The keys of the events of `observed` of this type, in event order.
+    fn events<'o>(self, observed: IdentityEvents<'o>) -> impl Iterator<Item = EventKey> + use<'o, 'p> {
+        observed
+            .numbers(Facet::EventType)
+            .filter(move |(number, _)| match self {
+                TypeOf::Named(name) => observed.name(Facet::EventType, *number) == name,
+                TypeOf::Numbered(wanted) => *number == wanted,
+            })
+            .map(|(_, key)| key)
     }
 }
 
@@ -111,13 +137,14 @@ pub fn deltas_of(
         (DeltaType::NewTimeBucket, Facet::Hour),
         (DeltaType::NewPrivilege, Facet::Privilege),
     ] {
-        // Most values are known: only new ones are gathered.
+        // Most values are known: only new ones are gathered, and nothing
+        // is allocated for an identity without any.
         let mut new_values: BTreeMap<&str, Vec<EventKey>> = BTreeMap::new();
-        for (value, key) in observed
-            .values(facet)
-            .filter(|(value, _)| !baseline.counted.knows(facet, value))
+        for (number, key) in observed
+            .numbers(facet)
+            .filter(|(number, _)| !baseline.counted.knows(facet, observed, *number))
         {
-            new_values.entry(value).or_default().push(key);
+            new_values.entry(observed.name(facet, number)).or_default().push(key);
         }
         for (value, events) in &new_values {
             deltas.push(fact(
@@ -130,19 +157,15 @@ pub fn deltas_of(
             ));
         }
     }
-    for (event_type, count) in baseline.counted.event_types() {
+    let mut shift = |event_type: &str, count: u64, type_of: TypeOf<'_>| {
         // The baseline's count at the observation window's length: both
         // lengths are whole milliseconds, so the product is exact and the
         // one division rounds once.
         let expected = (count as f64 * window.millis as f64) / baseline.window.millis as f64;
-        let events: Vec<EventKey> = observed
-            .values(Facet::EventType)
-            .filter(|(value, _)| *value == event_type)
-            .map(|(_, key)| key)
-            .collect();
-        let seen = events.len() as f64;
+        let seen = type_of.events(observed).count() as f64;
         let magnitude = seen - expected;
         if magnitude.abs() > thresholds.frequency_threshold {
+            let events: Vec<EventKey> = type_of.events(observed).collect();
             deltas.push(fact(
                 DeltaType::FrequencyShift,
                 event_type,
@@ -151,6 +174,19 @@ pub fn deltas_of(
                 seen,
                 event_ids(&events),
             ));
+        }
+    };
+    // By event type, in byte order.
+    match baseline.counted {
+        Counted::Stored(profile) => {
+            for (event_type, count) in &profile.event_types {
+                shift(event_type, *count, TypeOf::Named(event_type));
+            }
+        }
+        Counted::Tallied { event_types, .. } => {
+            for (number, event_type, count) in event_types {
+                shift(event_type, *count, TypeOf::Numbered(*number));
+            }
         }
     }
     deltas

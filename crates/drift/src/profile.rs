@@ -2,7 +2,7 @@
 //! counted, and sealed as immutable versioned records.
 
 use crate::error::DriftError;
-use crate::tally::{Facet, IdentityEvents};
+use crate::tally::{Facet, FacetCounts, IdentityEvents};
 use crate::window::Span;
 use model::drift::{BehaviorProfile, PROFILE_ID_KIND, Window};
 use model::event::StoredBehaviorEvent;
@@ -122,20 +122,58 @@ fn hex_digits_value(digits: u64) -> Option<u32> {
     Some(u32::from_be_bytes(bytes.to_le_bytes()))
 }
 
+/// Per eight bytes of a stored time: where its digits go (`0xff` bytes) and
+/// its separators, in place.
+const TIME_WORDS: [(u64, u64); 3] = time_words();
+
+const fn time_words() -> [(u64, u64); 3] {
+    let mut words = [(0u64, 0u64); 3];
+    let mut at = 0;
+    while at < TIME_LAYOUT.len() {
+        let shift = 8 * (at % 8);
+        if TIME_LAYOUT[at] == b'd' {
+            words[at / 8].0 |= 0xff << shift;
+        } else {
+            words[at / 8].1 |= (TIME_LAYOUT[at] as u64) << shift;
+        }
+        at += 1;
+    }
+    words
+}
+
 /// The number the digits of a stored timestamp spell, if it has the
 /// stored form.
 pub(crate) fn time_digits(timestamp: &str) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
     let bytes: &[u8; 24] = timestamp.as_bytes().try_into().ok()?;
-    let mut time = 0u64;
-    for (byte, expected) in bytes.iter().zip(TIME_LAYOUT) {
-        match expected {
-            b'd' if byte.is_ascii_digit() => time = time * 10 + u64::from(byte - b'0'),
-            b'd' => return None,
-            separator if byte != separator => return None,
-            _ => {}
+    // Eight bytes are checked at once: a digit is a byte 0x30 to 0x39,
+    // that is, its high half is 3 and stays 3 when six is added to it.
+    for (word, (digits, separators)) in bytes.chunks_exact(8).zip(TIME_WORDS) {
+        let word = u64::from_le_bytes(word.try_into().expect("chunks of eight"));
+        let highs = (0xf0 * ONES) & digits;
+        let threes = (0x30 * ONES) & digits;
+        let places = word & digits;
+        if word & !digits != separators
+            || places & highs != threes
+            || (places + ((0x06 * ONES) & digits)) & highs != threes
+        {
+            return None;
         }
     }
-    Some(time)
+    // The fields are read apart and summed, rather than as one chain of
+    // seventeen multiplications.
+    let digit = |at: usize| u64::from(bytes[at] - b'0');
+    let two = |at: usize| digit(at) * 10 + digit(at + 1);
+    Some(
+        (two(0) * 100 + two(2)) * 10_000_000_000_000
+            + two(5) * 100_000_000_000
+            + two(8) * 1_000_000_000
+            + two(11) * 10_000_000
+            + two(14) * 100_000
+            + two(17) * 1_000
+            + digit(20) * 100
+            + two(21),
+    )
 }
 
 /// SHA-256 of the ids of `events`, in their order, each its 36 ASCII
@@ -205,7 +243,7 @@ struct ProfileContent<'a> {
     window: &'a Window,
     event_count: u64,
     /// Per [`Facet`], the counts.
-    counts: [Vec<(&'a str, u64)>; 4],
+    counts: [&'a [(&'a str, u64)]; 4],
     events_sha256: &'a str,
 }
 
@@ -276,15 +314,18 @@ fn seal_content(
 /// Seals the profile of one identity's tallied events straight from the
 /// tally, appending its line (no newline) to `line`: the record of
 /// [`profile_of`]'s profile, without building its maps (tests hold it to
-/// the record of that profile's serde form).
-pub fn seal_tallied(
+/// the record of that profile's serde form). The events are counted into
+/// `counts`, which holds their counts afterwards.
+pub fn seal_tallied<'t>(
     identity_id: &str,
     window: &Span,
-    events: IdentityEvents<'_>,
+    events: IdentityEvents<'t>,
     version: u64,
+    counts: &mut FacetCounts<'t>,
     builder: &mut RecordBuilder,
     line: &mut Vec<u8>,
 ) -> Result<SealedProfile, DriftError> {
+    counts.count(events);
     let mut events_hex = [0u8; 64];
     model::digest::write_hash_hex(&events_sha256(events), &mut events_hex);
     seal_content(
@@ -293,12 +334,7 @@ pub fn seal_tallied(
             version,
             window: &window.window,
             event_count: events.len() as u64,
-            counts: [
-                events.counts(Facet::EventType),
-                events.counts(Facet::Host),
-                events.counts(Facet::Hour),
-                events.counts(Facet::Privilege),
-            ],
+            counts: Facet::ALL.map(|facet| counts.listed(facet)),
             events_sha256: std::str::from_utf8(&events_hex).expect("hex digits are ASCII"),
         },
         builder,
@@ -331,10 +367,10 @@ mod tests {
                 window: &profile.window,
                 event_count: profile.event_count,
                 counts: [
-                    listed(&profile.event_types),
-                    listed(&profile.hosts),
-                    listed(&profile.hours),
-                    listed(&profile.privileges),
+                    &listed(&profile.event_types),
+                    &listed(&profile.hosts),
+                    &listed(&profile.hours),
+                    &listed(&profile.privileges),
                 ],
                 events_sha256: &profile.events_sha256,
             },
@@ -423,7 +459,7 @@ mod tests {
             let events = tallies.baseline(0);
             // Appended after what the buffer already holds.
             let mut line = b"before".to_vec();
-            let direct = seal_tallied("i", &window, events, version, &mut RecordBuilder::new(), &mut line).unwrap();
+            let direct = seal_tallied("i", &window, events, version, &mut FacetCounts::default(), &mut RecordBuilder::new(), &mut line).unwrap();
             let (profile, record) =
                 seal_profile(profile_of("i", &window, events, version), &mut RecordBuilder::new()).unwrap();
             prop_assert_eq!(&line[..6], b"before");
@@ -539,6 +575,51 @@ mod tests {
                 .filter(|u| u.hyphenated().to_string().as_bytes() == changed.as_slice())
                 .map(|u| u.as_u128().to_be_bytes());
             prop_assert_eq!(std::str::from_utf8(&changed).ok().and_then(parse_uuid), expected);
+        }
+    }
+
+    /// A stored time's number digit by digit, checking each byte.
+    fn time_reference(bytes: &[u8]) -> Option<u64> {
+        if bytes.len() != TIME_LAYOUT.len() {
+            return None;
+        }
+        bytes
+            .iter()
+            .zip(TIME_LAYOUT)
+            .try_fold(0u64, |time, (byte, expected)| match expected {
+                b'd' if byte.is_ascii_digit() => Some(time * 10 + u64::from(byte - b'0')),
+                b'd' => None,
+                separator if byte == separator => Some(time),
+                _ => None,
+            })
+    }
+
+    #[test]
+    fn every_byte_in_every_place_of_a_time_reads_as_one_at_a_time() {
+        for place in 0..TIME_LAYOUT.len() {
+            for byte in 0..=255u8 {
+                let mut bytes = *b"2026-11-21T09:58:37.406Z";
+                bytes[place] = byte;
+                let Ok(text) = std::str::from_utf8(&bytes) else {
+                    continue;
+                };
+                assert_eq!(time_digits(text), time_reference(&bytes), "{text:?}");
+            }
+        }
+        assert_eq!(time_digits("9999-99-99T99:99:99.999Z"), Some(99_999_999_999_999_999));
+        assert_eq!(time_digits("0000-00-00T00:00:00.000Z"), Some(0));
+        assert_eq!(time_digits("2026-11-21T09:58:37.406"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_reads_as_one_digit_at_a_time(text in "[0-9:.TZ-]{23,25}", digits in "[0-9]{17}") {
+            prop_assert_eq!(time_digits(&text), time_reference(text.as_bytes()));
+            let time = format!(
+                "{}-{}-{}T{}:{}:{}.{}Z",
+                &digits[0..4], &digits[4..6], &digits[6..8], &digits[8..10], &digits[10..12], &digits[12..14], &digits[14..17]
+            );
+            prop_assert_eq!(time_digits(&time), Some(digits.parse::<u64>().unwrap()));
         }
     }
 

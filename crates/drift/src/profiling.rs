@@ -7,7 +7,7 @@
 use crate::compare::{Against, Counted, StoredProfile, deltas_of};
 use crate::error::DriftError;
 use crate::profile::{profile_of, same_content, seal_tallied};
-use crate::tally::WindowTallies;
+use crate::tally::{Facet, FacetCounts, WindowTallies};
 use crate::window::Span;
 use model::drift::{DriftDelta, DriftThresholds};
 use model::record::{RecordBuilder, SealedRecord};
@@ -105,15 +105,18 @@ struct Builder<'a> {
 /// events in the baseline window (`tallies` lists the same identities, in
 /// the same order) and, with an `observation`, computes its deltas; the new
 /// profiles' records go to `hand_on`, in identity order, a batch at a time.
-pub(crate) fn build_in_batches<E: From<DriftError>>(
+/// It runs on a worker of the pool: handing a batch on then takes a core's
+/// turn with the building of the next, rather than being a third thread on
+/// two cores, and once done the worker helps build.
+pub(crate) fn build_in_batches<E: From<DriftError> + Send>(
     in_scope: &[&String],
     stored: &[StoredProfile],
     tallies: &WindowTallies,
     baseline: &Span,
     observation: Option<Observation<'_>>,
-    hand_on: impl FnMut(&ProfileLines) -> Result<(), E>,
+    hand_on: impl FnMut(&ProfileLines) -> Result<(), E> + Send,
 ) -> Result<Pass, E> {
-    build_batched(BATCHING, in_scope, stored, tallies, baseline, observation, hand_on)
+    rayon::scope(|_| build_batched(BATCHING, in_scope, stored, tallies, baseline, observation, hand_on))
 }
 
 fn build_batched<E: From<DriftError>>(
@@ -147,7 +150,8 @@ fn build_batched<E: From<DriftError>>(
         let mut next = None;
         let mut handed = Ok(());
         // The caller's writing of one batch overlaps the building of the
-        // next; the caller's side stays on this thread.
+        // next; the caller's side stays on this thread, a worker of the
+        // pool (see `build_in_batches`), which helps build once done.
         rayon::in_place_scope(|scope| {
             scope.spawn(|_| next = Some(builder.batch(first, end)));
             handed = ready.iter().try_for_each(&mut hand_on);
@@ -183,6 +187,7 @@ impl Builder<'_> {
     fn task(&self, first: usize, end: usize, records: &mut RecordBuilder) -> Result<(ProfileLines, Pass), DriftError> {
         let mut lines = ProfileLines::default();
         let mut pass = Pass::default();
+        let mut counts = FacetCounts::default();
         for at in first..end {
             let identity = self.in_scope[at].as_str();
             let events = self.tallies.baseline(at);
@@ -212,7 +217,15 @@ impl Builder<'_> {
                 }
                 None => {
                     let version = 1 + earlier.iter().map(|s| s.profile.version).max().unwrap_or(0);
-                    sealed = seal_tallied(identity, self.baseline, events, version, records, &mut lines.lines)?;
+                    sealed = seal_tallied(
+                        identity,
+                        self.baseline,
+                        events,
+                        version,
+                        &mut counts,
+                        records,
+                        &mut lines.lines,
+                    )?;
                     lines.lines.push(b'\n');
                     lines.leaf_hashes.push(tlog::leaf_hash(&sealed.hash));
                     pass.new += 1;
@@ -221,7 +234,10 @@ impl Builder<'_> {
                         id: sealed.id(),
                         hash: sealed.hash(),
                         window: self.baseline,
-                        counted: Counted::Tallied(events),
+                        counted: Counted::Tallied {
+                            events,
+                            event_types: counts.numbered(Facet::EventType),
+                        },
                     }
                 }
             };

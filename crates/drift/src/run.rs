@@ -43,13 +43,13 @@ pub struct DriftInputs<'e> {
     /// The ledger entries before the action.
     pub entries: &'e [LedgerEntry],
     /// `events/behavior.jsonl` and its accounted lines.
-    pub events: (Box<dyn BufRead + 'e>, u64),
+    pub events: (Box<dyn BufRead + Send + 'e>, u64),
     /// `identities.jsonl` and its accounted lines.
-    pub identities: (Box<dyn BufRead + 'e>, u64),
+    pub identities: (Box<dyn BufRead + Send + 'e>, u64),
     /// `profiles.jsonl` and its accounted lines.
-    pub profiles: (Box<dyn BufRead + 'e>, u64),
+    pub profiles: (Box<dyn BufRead + Send + 'e>, u64),
     /// `deltas.jsonl` and its accounted lines.
-    pub deltas: (Box<dyn BufRead + 'e>, u64),
+    pub deltas: (Box<dyn BufRead + Send + 'e>, u64),
 }
 
 impl std::fmt::Debug for DriftInputs<'_> {
@@ -128,7 +128,9 @@ fn read_tallies(
     let (events, lines) = (&mut inputs.events.0, inputs.events.1);
     let mut tallies = TallyBuilder::new(identities, baseline, observed, lines as usize);
     let mut blocks = model::record::LineBlocks::new(events, 1, lines + 1, EVENT_BLOCK_BYTES);
-    tallies.add_blocks(&mut blocks).map_err(|error| match error {
+    // On a worker of the pool, as the reading of the next block and the
+    // merging of the last must share the cores with the pool's work.
+    rayon::scope(|_| tallies.add_blocks(&mut blocks)).map_err(|error| match error {
         BlockError::Read(error) => DriftError::of_lines(BEHAVIOR_EVENTS_FILE, "behaviour event", error),
         BlockError::Line { line, reason } => DriftError::BadRecord {
             file: BEHAVIOR_EVENTS_FILE.to_owned(),
@@ -193,11 +195,11 @@ fn profile_entry(
 /// Builds the profiles of `scope` over `baseline`, reusing stored ones of
 /// identical content; the new profiles' records go to `hand_on` as they are
 /// sealed, in identity order.
-pub fn profile_run<E: From<DriftError>>(
+pub fn profile_run<E: From<DriftError> + Send>(
     mut inputs: DriftInputs<'_>,
     baseline: &Span,
     scope: &IdentityScope,
-    hand_on: impl FnMut(&ProfileLines) -> Result<(), E>,
+    hand_on: impl FnMut(&ProfileLines) -> Result<(), E> + Send,
 ) -> Result<ProfileRun, E> {
     let known = registered(&mut inputs)?;
     let in_scope = in_scope(&known, scope)?;
@@ -217,12 +219,12 @@ pub fn profile_run<E: From<DriftError>>(
 /// `window` against them, reading the events once: the same records and
 /// entries as [`profile_run`] followed by [`delta_run`], which replay them.
 /// The new profiles' records go to `hand_on` as they are sealed.
-pub fn profiles_and_deltas<E: From<DriftError>>(
+pub fn profiles_and_deltas<E: From<DriftError> + Send>(
     mut inputs: DriftInputs<'_>,
     baseline: &Span,
     window: &Span,
     thresholds: &DriftThresholds,
-    hand_on: impl FnMut(&ProfileLines) -> Result<(), E>,
+    hand_on: impl FnMut(&ProfileLines) -> Result<(), E> + Send,
 ) -> Result<(ProfileRun, DeltaRun), E> {
     let known = registered(&mut inputs)?;
     let scope = IdentityScope::All;

@@ -53,6 +53,9 @@ pub struct Sighting {
 }
 
 impl Facet {
+    /// Every facet, in the order of their numbers.
+    pub const ALL: [Facet; 4] = [Facet::EventType, Facet::Host, Facet::Hour, Facet::Privilege];
+
     /// Where a sighting keeps the facet's number; the hour is in its key.
     fn slot(self) -> Option<usize> {
         match self {
@@ -122,21 +125,14 @@ impl<'t> IdentityEvents<'t> {
     /// Per value of `facet`, how many events carry it, in the values'
     /// byte order.
     pub fn counts(&self, facet: Facet) -> Vec<(&'t str, u64)> {
-        // Numbers are counted, not strings: only the few distinct values
-        // are then put in byte order.
-        let mut numbers: Vec<u32> = self.numbers(facet).map(|(number, _)| number).collect();
-        numbers.sort_unstable();
-        let mut counts: Vec<(&'t str, u64)> = numbers
-            .chunk_by(|a, b| a == b)
-            .map(|run| (self.name(facet, run[0]), run.len() as u64))
-            .collect();
-        counts.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        counts
+        let mut counts = FacetCounts::default();
+        counts.count(*self);
+        counts.listed[facet as usize].clone()
     }
 
     /// The number of `facet`'s value of each event that carries it (for
     /// the hour, the hour itself), with the event's key, in event order.
-    fn numbers(&self, facet: Facet) -> impl Iterator<Item = (u32, EventKey)> + use<'t> {
+    pub(crate) fn numbers(&self, facet: Facet) -> impl Iterator<Item = (u32, EventKey)> + use<'t> {
         let slot = facet.slot();
         self.sightings.iter().filter_map(move |sighting| {
             let number = match slot {
@@ -148,16 +144,65 @@ impl<'t> IdentityEvents<'t> {
     }
 
     /// The value of `facet` that `number` stands for.
-    fn name(&self, facet: Facet, number: u32) -> &'t str {
+    pub(crate) fn name(&self, facet: Facet, number: u32) -> &'t str {
         match facet.slot() {
             Some(_) => self.names.name(number),
             None => crate::profile::two_digits(number),
         }
     }
 
-    /// Whether any event carries `value` as its `facet`.
-    pub fn has(&self, facet: Facet, value: &str) -> bool {
-        self.values(facet).any(|(seen, _)| seen == value)
+    /// Whether any event carries the value numbered `number` as its
+    /// `facet`.
+    pub(crate) fn has_number(&self, facet: Facet, number: u32) -> bool {
+        self.numbers(facet).any(|(seen, _)| seen == number)
+    }
+}
+
+/// One identity's events counted per facet and value, in room reused from
+/// one identity to the next: a run counts a hundred thousand identities,
+/// and allocating for each would cost more than the counting.
+#[derive(Debug, Default)]
+pub struct FacetCounts<'t> {
+    numbers: Vec<u32>,
+    /// Per [`Facet`]: each value's number, the value and how many events
+    /// carry it, in the values' byte order.
+    numbered: [Vec<(u32, &'t str, u64)>; 4],
+    /// The same without the numbers.
+    listed: [Vec<(&'t str, u64)>; 4],
+}
+
+impl<'t> FacetCounts<'t> {
+    /// Counts `events`, replacing what was counted before.
+    pub fn count(&mut self, events: IdentityEvents<'t>) {
+        for facet in Facet::ALL {
+            // Numbers are counted, not strings: only the few distinct
+            // values are then put in byte order.
+            self.numbers.clear();
+            self.numbers.extend(events.numbers(facet).map(|(number, _)| number));
+            self.numbers.sort_unstable();
+            let numbered = &mut self.numbered[facet as usize];
+            numbered.clear();
+            numbered.extend(
+                self.numbers
+                    .chunk_by(|a, b| a == b)
+                    .map(|run| (run[0], events.name(facet, run[0]), run.len() as u64)),
+            );
+            numbered.sort_unstable_by(|a, b| a.1.cmp(b.1));
+            let listed = &mut self.listed[facet as usize];
+            listed.clear();
+            listed.extend(numbered.iter().map(|(_, value, count)| (*value, *count)));
+        }
+    }
+
+    /// Per value of `facet`, how many events carry it, in the values'
+    /// byte order.
+    pub fn listed(&self, facet: Facet) -> &[(&'t str, u64)] {
+        &self.listed[facet as usize]
+    }
+
+    /// The same, each with the value's number in the run.
+    pub(crate) fn numbered(&self, facet: Facet) -> &[(u32, &'t str, u64)] {
+        &self.numbered[facet as usize]
     }
 }
 
@@ -397,9 +442,19 @@ impl Sighter<'_> {
     /// The number of the identity `id`, if it is wanted. A text is a UUID's
     /// only in one spelling, so a registered id and an event's match
     /// exactly when both are that UUID's or both are the same other text.
-    fn identity(&self, id: &str) -> Option<u32> {
+    /// `recent` is the UUID looked up last and what it gave: one identity's
+    /// events often come in runs, and a table of many identities is too big
+    /// to stay in the cache.
+    fn identity(&self, id: &str, recent: &mut Option<(u128, Option<u32>)>) -> Option<u32> {
         match uuid_value(id) {
-            Some(value) => self.by_uuid.get(&value).copied(),
+            Some(value) => match *recent {
+                Some((last, number)) if last == value => number,
+                _ => {
+                    let number = self.by_uuid.get(&value).copied();
+                    *recent = Some((value, number));
+                    number
+                }
+            },
             None => self.by_text.get(id).copied(),
         }
     }
@@ -425,6 +480,7 @@ impl Sighter<'_> {
             in_baseline: Vec::new(),
             in_observed: Vec::new(),
         };
+        let mut recent = None;
         let mut number = |name: Cow<'b, str>, names: &mut Vec<String>| -> u32 {
             if let Some(number) = numbers.get(name.as_ref()) {
                 return *number;
@@ -446,7 +502,7 @@ impl Sighter<'_> {
             if !(in_baseline || in_observed) {
                 continue;
             }
-            let Some(identity) = self.identity(&event.identity_id) else {
+            let Some(identity) = self.identity(&event.identity_id, &mut recent) else {
                 continue;
             };
             let key = EventKey::timed(time, &event).map_err(|reason| (index, reason))?;

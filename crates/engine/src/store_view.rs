@@ -42,7 +42,7 @@ impl StoreView {
     }
 
     /// A reader of `file` from its first line; an absent file reads empty.
-    pub fn open(&self, file: &str) -> Result<Box<dyn BufRead>, EngineError> {
+    pub fn open(&self, file: &str) -> Result<Box<dyn BufRead + Send>, EngineError> {
         let path = self.root.join(file);
         match File::open(&path) {
             Ok(handle) => Ok(Box::new(BufReader::with_capacity(1 << 20, handle))),

@@ -39,7 +39,7 @@ impl Before {
     }
 }
 
-pub(crate) fn open(root: &Path, file: &str) -> Result<Box<dyn BufRead>, ReplayError> {
+pub(crate) fn open(root: &Path, file: &str) -> Result<Box<dyn BufRead + Send>, ReplayError> {
     let path = root.join(file);
     match File::open(&path) {
         Ok(handle) => Ok(Box::new(BufReader::with_capacity(1 << 20, handle))),
