@@ -53,48 +53,58 @@ impl TimeWindow {
 /// Reads `range` from `reader` (positioned at line 1) and calls `visit`
 /// with each block of parsed events and the line number of its first one,
 /// in file order. A line that is not a stored metric event is an error
-/// naming its line.
+/// naming its line. The next block is read while one is parsed and
+/// visited.
 pub fn for_each_block<E>(
-    reader: impl BufRead,
+    reader: impl BufRead + Send,
     range: &LineRange,
-    mut visit: impl FnMut(u64, &[StoredMetricEvent<'_>]) -> Result<(), E>,
+    mut visit: impl FnMut(u64, &[StoredMetricEvent<'_>]) -> Result<(), E> + Send,
 ) -> Result<(), E>
 where
-    E: From<BaselineError>,
+    E: From<BaselineError> + Send,
 {
     let mut blocks = model::record::LineBlocks::new(reader, range.first_line, range.end_line, BLOCK_BYTES);
-    loop {
-        let block = blocks
-            .next_block()
-            .map_err(|error| BaselineError::of_lines(&range.file, error))?;
-        let Some(model::record::LineBlock {
-            first_line: block_first,
-            lines: line_slices,
-        }) = block
-        else {
-            break;
-        };
-        let parsed: Vec<Vec<StoredMetricEvent<'_>>> = line_slices
-            .par_chunks(LINES_PER_TASK)
-            .enumerate()
-            .map(|(task, chunk)| {
-                chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(i, line)| {
-                        serde_json::from_slice::<StoredMetricEvent<'_>>(line).map_err(|e| BaselineError::BadEvent {
-                            file: range.file.clone(),
-                            line: block_first + (task * LINES_PER_TASK + i) as u64,
-                            reason: e.to_string(),
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .collect::<Result<_, _>>()?;
-        let events: Vec<StoredMetricEvent<'_>> = parsed.into_iter().flatten().collect();
-        visit(block_first, &events)?;
+    let read_error = |error| BaselineError::of_lines(&range.file, error);
+    let mut current = blocks.next_owned().map_err(read_error)?;
+    while let Some(block) = current {
+        let (visited, next) = rayon::join(
+            || -> Result<(), E> {
+                let events = parse_block(&block.lines(), block.first_line, &range.file)?;
+                visit(block.first_line, &events)
+            },
+            || blocks.next_owned(),
+        );
+        visited?;
+        blocks.recycle(block);
+        current = next.map_err(read_error)?;
     }
     Ok(())
+}
+
+/// A block's lines as events, parsed on every core.
+fn parse_block<'a>(
+    lines: &[&'a [u8]],
+    first_line: u64,
+    file: &str,
+) -> Result<Vec<StoredMetricEvent<'a>>, BaselineError> {
+    let parsed: Vec<Vec<StoredMetricEvent<'a>>> = lines
+        .par_chunks(LINES_PER_TASK)
+        .enumerate()
+        .map(|(task, chunk)| {
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    StoredMetricEvent::from_line(line).map_err(|e| BaselineError::BadEvent {
+                        file: file.to_owned(),
+                        line: first_line + (task * LINES_PER_TASK + i) as u64,
+                        reason: e.to_string(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(parsed.into_iter().flatten().collect())
 }
 
 #[cfg(test)]

@@ -172,7 +172,7 @@ fn window_from_json(window: Option<&Value>) -> Result<TimeWindow, String> {
 }
 
 /// Trains baselines from the accounted metric events.
-pub fn train_run<E: BufRead, B: BufRead>(
+pub fn train_run<E: BufRead + Send, B: BufRead>(
     inputs: RunInputs<'_, E, B>,
     params: &TrainParams,
 ) -> Result<TrainingRun, BaselineError> {
@@ -289,15 +289,15 @@ pub enum RunRefused {
 /// Scores the selected events against the stored baselines, handing each
 /// block of sealed score lines to `sink` in order (whose buffers come from
 /// `pool`, and may be given back to it once written).
-pub fn score_run<E: BufRead, B: BufRead, X>(
+pub fn score_run<E: BufRead + Send, B: BufRead, X>(
     inputs: RunInputs<'_, E, B>,
     params: &ScoreParams,
     selection: &EventSelection,
     pool: &BufferPool,
-    mut sink: impl FnMut(ScoredBlock) -> Result<(), X>,
+    mut sink: impl FnMut(ScoredBlock) -> Result<(), X> + Send,
 ) -> Result<ScoringRun, X>
 where
-    X: From<BaselineError> + From<RunRefused>,
+    X: From<BaselineError> + From<RunRefused> + Send,
 {
     let batches = metric_batches(inputs.entries);
     let range = match selection.batch {

@@ -11,7 +11,7 @@ use model::baseline::{BASELINE_ID_KIND, Baseline, BaselineStatus, TrainingWindow
 use model::event::StoredMetricEvent;
 use model::record::SealedRecord;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The parameters of a training run, all recorded in its ledger entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +69,11 @@ impl VersionBook {
 pub struct Trainer {
     params: TrainParams,
     file: String,
-    bucket_of: HashMap<String, HashMap<String, HashMap<Context, usize>>>,
+    /// Each bucket's index, by entity, metric and context: looked up once
+    /// per event, on one thread, so hashed with `foldhash` rather than the
+    /// standard library's DoS-resistant (and several times slower) hasher;
+    /// the keys are the store's own records, not attacker-chosen input.
+    bucket_of: foldhash::HashMap<String, foldhash::HashMap<String, foldhash::HashMap<Context, usize>>>,
     buckets: Vec<Bucket>,
     batch_ends: Vec<u64>,
     used_per_batch: Vec<u64>,
@@ -111,7 +115,7 @@ impl Trainer {
         Trainer {
             params,
             file: file.to_owned(),
-            bucket_of: HashMap::new(),
+            bucket_of: foldhash::HashMap::default(),
             buckets: Vec::new(),
             batch_ends,
             used_per_batch,
@@ -145,11 +149,15 @@ impl Trainer {
             let index = self.bucket_index(&event.entity, &event.metric, context, &event.timestamp);
             let bucket = &mut self.buckets[index];
             bucket.values.push(event.value);
+            // Events mostly come in time order, so the last time changes
+            // with nearly every one: it is overwritten in place.
             if *event.timestamp < *bucket.first_event {
-                bucket.first_event = event.timestamp.to_string();
+                bucket.first_event.clear();
+                bucket.first_event.push_str(&event.timestamp);
             }
             if *event.timestamp > *bucket.last_event {
-                bucket.last_event = event.timestamp.to_string();
+                bucket.last_event.clear();
+                bucket.last_event.push_str(&event.timestamp);
             }
         }
         Ok(())

@@ -58,6 +58,71 @@ pub struct StoredMetricEvent<'a> {
     pub value: f64,
 }
 
+impl<'a> StoredMetricEvent<'a> {
+    /// Reads a stored line: by the store's exact layout, or scanned in one
+    /// pass when it is a flat object of the stored fields, otherwise read
+    /// by `serde_json`, whose result and errors are the reference; tests
+    /// hold the three equal.
+    pub fn from_line(line: &'a [u8]) -> Result<StoredMetricEvent<'a>, serde_json::Error> {
+        match Self::read_stored(line).or_else(|| Self::scan(line)) {
+            Some(event) => Ok(event),
+            None => serde_json::from_slice(line),
+        }
+    }
+
+    /// Reads a line in the exact layout the store writes: its members in
+    /// canonical order, `label` a string or left out.
+    fn read_stored(line: &'a [u8]) -> Option<StoredMetricEvent<'a>> {
+        let mut layout = crate::flat::Layout::start(line)?;
+        let entity = layout.text(br#"{"entity":""#)?;
+        layout.text(br#","hash":""#)?;
+        let id = layout.text(br#","id":""#)?;
+        layout.optional_text(br#","label":"#)?;
+        let metric = layout.text(br#","metric":""#)?;
+        let timestamp = layout.text(br#","timestamp":""#)?;
+        let value = layout.number(br#","value":"#)?;
+        layout.end(b"}")?;
+        Some(StoredMetricEvent {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            entity: entity.into(),
+            metric: metric.into(),
+            value: finite(value)?,
+        })
+    }
+
+    fn scan(line: &'a [u8]) -> Option<StoredMetricEvent<'a>> {
+        use crate::flat::{Token, scan_object};
+        const FIELDS: [&str; 7] = ["entity", "hash", "id", "label", "metric", "timestamp", "value"];
+        let mut values: [Option<Token<'a>>; 7] = Default::default();
+        scan_object(line, &FIELDS, &mut values)?;
+        // `hash` and `label` are not read, so any value of theirs is taken,
+        // as `serde` ignores them.
+        let [entity, _, id, _, metric, timestamp, value] = values;
+        let required = |token: Option<Token<'a>>| match token {
+            Some(Token::Text(text)) => Some(text),
+            _ => None,
+        };
+        let value = match value {
+            Some(Token::Number(token)) => finite(token)?,
+            _ => return None,
+        };
+        Some(StoredMetricEvent {
+            id: required(id)?,
+            timestamp: required(timestamp)?,
+            entity: required(entity)?,
+            metric: required(metric)?,
+            value,
+        })
+    }
+}
+
+/// The double a number token stands for, when it is finite; a token beyond
+/// the doubles is left to `serde_json`, which refuses it.
+fn finite(token: &str) -> Option<f64> {
+    crate::flat::to_f64(token).filter(|value| value.is_finite())
+}
+
 /// A stored behaviour event read without copying its strings: what
 /// profiles and drift need of a line of `events/behavior.jsonl`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -303,6 +368,169 @@ mod tests {
         let extra = json!({"identity_id": "x", "name": "a", "age": 3});
         assert!(serde_json::from_value::<Identity>(extra).is_err());
         assert_eq!(serde_json::to_value(ProxyAction::Deny).unwrap(), json!("DENY"));
+    }
+
+    mod metric_lines {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A JSON number token, in and out of the doubles' range.
+        fn number_token() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<f64>()
+                    .prop_filter("finite", |v| v.is_finite())
+                    .prop_map(|v| ryu_js::Buffer::new().format_finite(v).to_owned()),
+                "-?(0|[1-9][0-9]{0,20})(\\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?",
+                Just("1e400".to_owned()),
+                Just("-0".to_owned()),
+            ]
+        }
+
+        /// A member of a metric line, as written: a known key or a stray
+        /// one, with a value of any JSON kind.
+        fn member() -> impl Strategy<Value = (String, String)> {
+            let key = prop_oneof![
+                Just("entity".to_owned()),
+                Just("hash".to_owned()),
+                Just("id".to_owned()),
+                Just("label".to_owned()),
+                Just("metric".to_owned()),
+                Just("timestamp".to_owned()),
+                Just("value".to_owned()),
+                "[a-z_]{1,10}",
+            ];
+            let value = prop_oneof![
+                4 => any::<String>().prop_map(|s| json!(s).to_string()),
+                2 => number_token(),
+                1 => "[a-z\\\\\"/]{0,6}".prop_map(|s| json!(s).to_string()),
+                1 => Just("null".to_owned()),
+                1 => any::<bool>().prop_map(|b| b.to_string()),
+                1 => Just("[\"x\"]".to_owned()),
+            ];
+            (key, value)
+        }
+
+        fn line_of(members: &[(String, String)]) -> Vec<u8> {
+            let body: Vec<String> = members
+                .iter()
+                .map(|(key, value)| format!("{}:{value}", json!(key)))
+                .collect();
+            format!("{{{}}}", body.join(",")).into_bytes()
+        }
+
+        fn flipped(mut line: Vec<u8>, flip: Option<(prop::sample::Index, u8)>) -> Vec<u8> {
+            if let Some((at, byte)) = flip {
+                let at = at.index(line.len());
+                line[at] = byte;
+            }
+            line
+        }
+
+        /// The fast readers give what `serde_json` gives: the same event
+        /// (the value the same double, bit for bit), or an error.
+        fn reads_as_serde_json_reads_it(line: &[u8]) -> Result<(), TestCaseError> {
+            let reference = serde_json::from_slice::<StoredMetricEvent<'_>>(line);
+            match StoredMetricEvent::from_line(line) {
+                Ok(event) => {
+                    let reference = reference.expect("serde_json reads it too");
+                    prop_assert_eq!(event.value.to_bits(), reference.value.to_bits());
+                    prop_assert_eq!(event, reference);
+                }
+                Err(_) => prop_assert!(reference.is_err()),
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+            /// Whatever the line, it is read as `serde_json` reads it.
+            #[test]
+            fn reads_as_serde_json_reads(
+                members in proptest::collection::vec(member(), 0..9),
+                flip in proptest::option::of((any::<prop::sample::Index>(), any::<u8>())),
+            ) {
+                reads_as_serde_json_reads_it(&flipped(line_of(&members), flip))?;
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+            /// Lines in the store's layout, with any strings and numbers and
+            /// any byte changed: read as `serde_json` reads them, and read by
+            /// the layout reader exactly when no string needs an escape and
+            /// the value is a double.
+            #[test]
+            fn stored_layout_lines_read_as_serde_json_reads(
+                texts in proptest::collection::vec(prop_oneof![any::<String>(), "[a-z0-9:.-]{0,40}"], 5),
+                label in proptest::option::of(prop_oneof![any::<String>(), "[a-z_]{0,12}"]),
+                value in number_token(),
+                flip in proptest::option::of((any::<prop::sample::Index>(), any::<u8>())),
+            ) {
+                let text = |s: &String| json!(s).to_string();
+                let mut members = vec![
+                    ("entity".to_owned(), text(&texts[0])),
+                    ("hash".to_owned(), text(&texts[1])),
+                    ("id".to_owned(), text(&texts[2])),
+                ];
+                members.extend(label.as_ref().map(|label| ("label".to_owned(), text(label))));
+                members.push(("metric".to_owned(), text(&texts[3])));
+                members.push(("timestamp".to_owned(), text(&texts[4])));
+                members.push(("value".to_owned(), value.clone()));
+                let line = line_of(&members);
+                let escaped = texts.iter().chain(&label).any(|s| text(s).len() != s.len() + 2);
+                let finite = value.parse::<f64>().unwrap().is_finite();
+                if flip.is_none() {
+                    prop_assert_eq!(StoredMetricEvent::read_stored(&line).is_some(), !escaped && finite);
+                }
+                let line = flipped(line, flip);
+                reads_as_serde_json_reads_it(&line)?;
+                if let Some(event) = StoredMetricEvent::read_stored(&line) {
+                    prop_assert_eq!(Some(event), serde_json::from_slice::<StoredMetricEvent<'_>>(&line).ok());
+                }
+            }
+        }
+
+        #[test]
+        fn stored_lines_take_the_layout_reader() {
+            let line = br#"{"entity":"host-001","hash":"ab","id":"i","label":"normal","metric":"cpu_pct","timestamp":"t","value":14.69}"#;
+            let event = StoredMetricEvent::read_stored(line).expect("the store's layout");
+            assert_eq!(event, serde_json::from_slice(line).unwrap());
+            assert_eq!((event.entity.as_ref(), event.value), ("host-001", 14.69));
+            let unlabelled = br#"{"entity":"e","hash":"ab","id":"i","metric":"m","timestamp":"t","value":-0}"#;
+            let event = StoredMetricEvent::read_stored(unlabelled).expect("label left out");
+            assert!(event.value == 0.0 && event.value.is_sign_negative());
+            for declined in [
+                &br#"{"entity":"e","hash":"ab","id":"i","metric":"m","timestamp":"t","value":1} "#[..],
+                br#"{"hash":"ab","entity":"e","id":"i","metric":"m","timestamp":"t","value":1}"#,
+                br#"{"entity":"e\u0041","hash":"ab","id":"i","metric":"m","timestamp":"t","value":1}"#,
+                br#"{"entity":"e","hash":"ab","id":"i","label":3,"metric":"m","timestamp":"t","value":1}"#,
+                br#"{"entity":"e","hash":"ab","id":"i","metric":"m","timestamp":"t","value":"1"}"#,
+                br#"{"entity":"e","hash":"ab","id":"i","metric":"m","timestamp":"t","value":01}"#,
+                br#"{"entity":"e","hash":"ab","id":"i","metric":"m","timestamp":"t","value":1e400}"#,
+                br#"{"entity":"e","hash":"ab","id":"i","metric":"m","timestamp":"t","value":1,"x":1}"#,
+            ] {
+                assert_eq!(
+                    StoredMetricEvent::read_stored(declined),
+                    None,
+                    "{}",
+                    String::from_utf8_lossy(declined)
+                );
+            }
+        }
+
+        #[test]
+        fn other_flat_lines_take_the_scan_and_the_rest_serde_json() {
+            let reordered = br#"{"value":2.5,"metric":"m","label":null,"id":"i","entity":"e\u0041","timestamp":"t"}"#;
+            let event = StoredMetricEvent::scan(reordered).expect("a flat line of the stored fields");
+            assert_eq!(event, serde_json::from_slice(reordered).unwrap());
+            assert_eq!((event.entity.as_ref(), event.value), ("eA", 2.5));
+            let beyond = br#"{"entity":"e","id":"i","metric":"m","timestamp":"t","value":1e400}"#;
+            assert_eq!(StoredMetricEvent::scan(beyond), None);
+            assert!(StoredMetricEvent::from_line(beyond).is_err());
+            let nested = br#"{"entity":"e","id":"i","label":{"k":1},"metric":"m","timestamp":"t","value":1}"#;
+            assert_eq!(StoredMetricEvent::scan(nested), None);
+            assert_eq!(StoredMetricEvent::from_line(nested).unwrap().value, 1.0);
+        }
     }
 
     mod behaviour_lines {

@@ -123,6 +123,17 @@ impl<'a> Layout<'a> {
         self.rest_of_string().map(Some)
     }
 
+    /// Reads `key` (such as `,"b":`) and the number after it, checked
+    /// against the JSON grammar; the token is returned as written.
+    #[inline]
+    pub fn number<const N: usize>(&mut self, key: &[u8; N]) -> Option<&'a str> {
+        self.literal(key)?;
+        let start = self.at;
+        let end = number_end(self.line.as_bytes(), start)?;
+        self.at = end;
+        Some(&self.line[start..end])
+    }
+
     /// Reads `closing`, which must end the line.
     #[inline]
     pub fn end<const N: usize>(mut self, closing: &[u8; N]) -> Option<()> {

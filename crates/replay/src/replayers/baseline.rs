@@ -30,7 +30,7 @@ pub struct ScoringReplayer;
 pub struct ReportReplayer;
 
 /// A run's inputs read from the store's files.
-type StoreInputs<'e> = RunInputs<'e, Box<dyn BufRead>, Box<dyn BufRead>>;
+type StoreInputs<'e> = RunInputs<'e, Box<dyn BufRead + Send>, Box<dyn BufRead>>;
 
 fn run_inputs<'e>(root: &Path, before: &'e Before) -> Result<StoreInputs<'e>, ReplayError> {
     Ok(RunInputs {
