@@ -146,6 +146,85 @@ fn checkpoint_written_without_its_entry_is_recorded_on_open() {
     assert!(report.is_ok(), "{:?}", report.findings);
 }
 
+/// A crash that tears the checkpoint's own entry line: the torn tail is
+/// recorded first, where the checkpoint's entry would have been, and the
+/// checkpoint after it.
+#[test]
+fn checkpoint_whose_entry_was_torn_is_recorded_after_the_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = tests::init_test_store(dir.path());
+    ledger.append(tests::note(1)).unwrap();
+    let written = ledger.sign_checkpoint().unwrap();
+    drop(ledger);
+    let ledger_path = dir.path().join("ledger.jsonl");
+    let text = fs::read_to_string(&ledger_path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let size = written.checkpoint.size as usize;
+    let mut torn: String = lines[..size].iter().map(|l| format!("{l}\n")).collect();
+    torn.push_str(&lines[size][..40]);
+    fs::write(&ledger_path, torn).unwrap();
+    fs::remove_file(dir.path().join("ledger.tree")).unwrap();
+
+    let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
+    assert!(ledger.recovery().torn_tail.is_some());
+    assert_eq!(ledger.recovery().checkpoint_recorded, Some(written.checkpoint.size));
+    drop(ledger);
+    let entries = ledger::reader::read_lines(dir.path(), |_| true).unwrap();
+    let actions: Vec<Action> = entries[size..]
+        .iter()
+        .map(|l| l.entry.as_ref().unwrap().action)
+        .collect();
+    assert_eq!(actions, vec![Action::LedgerRecovered, Action::CheckpointSigned]);
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert!(report.is_ok(), "{:?}", report.findings);
+}
+
+/// A crash after the torn tail's entry but before the checkpoint's: the
+/// ledger has grown past the checkpoint, whose file no entry records yet;
+/// the next open records it.
+#[test]
+fn newest_checkpoint_without_an_entry_is_recorded_though_the_ledger_grew() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = tests::init_test_store(dir.path());
+    ledger.append(tests::note(1)).unwrap();
+    let written = ledger.sign_checkpoint().unwrap();
+    drop(ledger);
+    let ledger_path = dir.path().join("ledger.jsonl");
+    let text = fs::read_to_string(&ledger_path).unwrap();
+    let size = written.checkpoint.size as usize;
+    let before: String = text.lines().take(size).map(|l| format!("{l}\n")).collect();
+    fs::write(&ledger_path, before).unwrap();
+    fs::remove_file(dir.path().join("ledger.tree")).unwrap();
+    let pointer = dir.path().join("checkpoint");
+    let kept_pointer = fs::read(&pointer).unwrap();
+    fs::remove_file(&written.path).unwrap();
+    let mut ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
+    ledger.append(tests::note(2)).unwrap();
+    drop(ledger);
+    fs::write(&written.path, &written.note).unwrap();
+    fs::write(&pointer, kept_pointer).unwrap();
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::CheckpointUnrecorded),
+        "{:?}",
+        report.findings
+    );
+
+    let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
+    assert_eq!(ledger.recovery().checkpoint_recorded, Some(written.checkpoint.size));
+    drop(ledger);
+    assert_eq!(last_entry(dir.path()).action, Action::CheckpointSigned);
+    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert!(report.is_ok(), "{:?}", report.findings);
+    // Recorded once: opening again adds nothing.
+    let lines = ledger::reader::read_lines(dir.path(), |_| true).unwrap().len();
+    drop(Ledger::open(dir.path(), WriterOptions::default()).unwrap());
+    assert_eq!(ledger::reader::read_lines(dir.path(), |_| true).unwrap().len(), lines);
+}
+
 /// The rollback attacker removes the newest entries together with the
 /// checkpoints that cover them: the store alone cannot show it, and the
 /// report says so; a checkpoint kept outside the store catches it.

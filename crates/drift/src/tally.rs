@@ -443,8 +443,7 @@ impl Sighter<'_> {
     /// only in one spelling, so a registered id and an event's match
     /// exactly when both are that UUID's or both are the same other text.
     /// `recent` is the UUID looked up last and what it gave: one identity's
-    /// events often come in runs, and a table of many identities is too big
-    /// to stay in the cache.
+    /// events often come in runs, and a run then costs one lookup.
     fn identity(&self, id: &str, recent: &mut Option<(u128, Option<u32>)>) -> Option<u32> {
         match uuid_value(id) {
             Some(value) => match *recent {

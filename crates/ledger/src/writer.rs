@@ -367,7 +367,7 @@ impl Ledger {
         if let Some(quarantined) = ledger.recovery.torn_tail.clone() {
             ledger.record_torn_tail(scan.complete_bytes, &quarantined)?;
         }
-        ledger.record_pending_checkpoint()?;
+        ledger.record_pending_checkpoint(scan.newest_recorded_checkpoint)?;
         Ok(ledger)
     }
 
@@ -578,13 +578,21 @@ impl Ledger {
             })
     }
 
-    /// A checkpoint of exactly the current size without its entry was
-    /// written just before a crash: record it now.
-    fn record_pending_checkpoint(&mut self) -> Result<(), LedgerError> {
-        let path = self.paths.checkpoint(self.size);
-        if !path.exists() {
+    /// The newest checkpoint file, when no entry records it, was written
+    /// just before a crash: record it now. Its entry is normally the line
+    /// right after the lines it covers; but when the crash also tore that
+    /// line, the entry recording the torn tail comes first (and a crash
+    /// may fall between the two), so the newest file is looked for, not one
+    /// of the current size. A checkpoint of more lines than the ledger has
+    /// is left for `verify` to report.
+    fn record_pending_checkpoint(&mut self, newest_recorded: Option<u64>) -> Result<(), LedgerError> {
+        let Some(size) = newest_checkpoint_file(&self.paths)? else {
+            return Ok(());
+        };
+        if size > self.size || newest_recorded.is_some_and(|recorded| recorded >= size) {
             return Ok(());
         }
+        let path = self.paths.checkpoint(size);
         let note = fs::read_to_string(&path).map_err(LedgerError::io(&path))?;
         let checkpoint = self.parse_own_checkpoint(&path, &note)?;
         durable::replace_file(&self.paths.latest_checkpoint(), note.as_bytes())?;
@@ -760,6 +768,8 @@ struct LedgerScan {
     origin: String,
     store_id: String,
     missing_leaves: Vec<tlog::Hash>,
+    /// The largest size a CHECKPOINT_SIGNED entry records.
+    newest_recorded_checkpoint: Option<u64>,
 }
 
 /// Reads every line once: only key events and the genesis entry are parsed
@@ -777,6 +787,7 @@ fn scan_ledger(path: &Path, tree_records: u64) -> Result<LedgerScan, LedgerError
         origin: String::new(),
         store_id: String::new(),
         missing_leaves: Vec::new(),
+        newest_recorded_checkpoint: None,
     };
     let mut line = Vec::new();
     let mut last_line = Vec::new();
@@ -815,6 +826,14 @@ fn scan_ledger(path: &Path, tree_records: u64) -> Result<LedgerScan, LedgerError
             }
             scan.keys.apply(&entry).map_err(|e| corrupt(e.0))?;
         }
+        // Canonical JSON puts `action` first, so a checkpoint's entry is
+        // known by its opening bytes, and only those few lines are parsed.
+        if content.starts_with(b"{\"action\":\"CHECKPOINT_SIGNED\"") {
+            let text = std::str::from_utf8(content).map_err(|e| corrupt(e.to_string()))?;
+            let entry = LedgerEntry::parse_line(text).map_err(|e| corrupt(e.to_string()))?;
+            let size = entry.params.get("size").and_then(Value::as_u64);
+            scan.newest_recorded_checkpoint = scan.newest_recorded_checkpoint.max(size);
+        }
         if scan.lines >= tree_records {
             scan.missing_leaves.push(tlog::leaf_hash(content));
         }
@@ -836,6 +855,24 @@ fn scan_ledger(path: &Path, tree_records: u64) -> Result<LedgerScan, LedgerError
         })?);
     }
     Ok(scan)
+}
+
+/// The largest size among the files of `checkpoints/`, if any.
+fn newest_checkpoint_file(paths: &StorePaths) -> Result<Option<u64>, LedgerError> {
+    let dir = paths.checkpoints();
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(LedgerError::io(&dir)(error)),
+    };
+    let mut newest = None;
+    for entry in entries {
+        let entry = entry.map_err(LedgerError::io(&dir))?;
+        if let Some(size) = entry.file_name().to_str().and_then(|name| name.parse::<u64>().ok()) {
+            newest = newest.max(Some(size));
+        }
+    }
+    Ok(newest)
 }
 
 /// The name every quarantined torn tail starts with; the offset it was cut at follows.
