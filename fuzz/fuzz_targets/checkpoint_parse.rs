@@ -30,8 +30,8 @@ fuzz_target!(|data: &[u8]| {
         let body = checkpoint.body();
         // The parse is strict (one spelling per checkpoint), so the body is the text.
         assert_eq!(body, text, "body() does not reproduce the parsed text");
-        let again = Checkpoint::parse_body(&body)
-            .unwrap_or_else(|e| panic!("body() output {body:?} does not parse: {e}"));
+        let again =
+            Checkpoint::parse_body(&body).unwrap_or_else(|e| panic!("body() output {body:?} does not parse: {e}"));
         assert_eq!(again.origin, checkpoint.origin);
         assert_eq!(again.size, checkpoint.size);
         assert_eq!(again.root, checkpoint.root);
@@ -41,11 +41,18 @@ fuzz_target!(|data: &[u8]| {
 
     // No verifier key: never panics, never opens.
     assert!(open_note(text, &[]).is_err(), "note opened with no trusted key");
-    assert!(verify_checkpoint(text, &[]).is_err(), "checkpoint verified with no trusted key");
+    assert!(
+        verify_checkpoint(text, &[]).is_err(),
+        "checkpoint verified with no trusted key"
+    );
 
     // Trusted keys: only the bodies they signed open.
     if let Ok(opened) = open_note(text, trusted()) {
-        assert!(SIGNED_BODIES.contains(&opened.body), "forged note body {:?}", opened.body);
+        assert!(
+            SIGNED_BODIES.contains(&opened.body),
+            "forged note body {:?}",
+            opened.body
+        );
         assert!(!opened.verified_by.is_empty());
     }
     if let Ok(verified) = verify_checkpoint(text, trusted()) {

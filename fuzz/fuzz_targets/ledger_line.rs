@@ -28,19 +28,27 @@ fn same_entry(a: &LedgerEntry, b: &LedgerEntry) -> bool {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(entry) = LedgerEntry::parse_line(text) else { return };
+    let Ok(entry) = LedgerEntry::parse_line(text) else {
+        return;
+    };
     let line = match entry.to_line() {
         Ok(line) => line,
         Err(error) => panic!("parse_line accepted {text:?} but to_line fails: {error}"),
     };
-    assert!(model::canonical::is_canonical(&line), "to_line is not canonical: {line:?}");
+    assert!(
+        model::canonical::is_canonical(&line),
+        "to_line is not canonical: {line:?}"
+    );
     entry
         .unsigned()
         .signing_bytes()
         .expect("signing bytes exist whenever the line does");
-    let again = LedgerEntry::parse_line(&line)
-        .unwrap_or_else(|e| panic!("to_line output {line:?} does not parse: {e}"));
-    assert!(same_entry(&entry, &again), "round trip changed the entry: {text:?} -> {line:?}");
+    let again =
+        LedgerEntry::parse_line(&line).unwrap_or_else(|e| panic!("to_line output {line:?} does not parse: {e}"));
+    assert!(
+        same_entry(&entry, &again),
+        "round trip changed the entry: {text:?} -> {line:?}"
+    );
     let line2 = again.to_line().expect("to_line of a re-parsed canonical line");
     assert_eq!(line, line2, "to_line is not idempotent");
     assert_eq!(LedgerEntry::parse_line(&line2).as_ref(), Ok(&again));

@@ -17,8 +17,8 @@
 use driftledger_fuzz::{Bytes, build_log, ref_consistency, ref_path, ref_root};
 use libfuzzer_sys::fuzz_target;
 use tlog::{
-    Hash, MAX_TREE_SIZE, Proof, TreeBuilder, prove_consistency, prove_inclusion, tree_hash,
-    verify_consistency, verify_inclusion,
+    Hash, MAX_TREE_SIZE, Proof, TreeBuilder, prove_consistency, prove_inclusion, tree_hash, verify_consistency,
+    verify_inclusion,
 };
 
 /// Sizes past any built log; claims about them are only run, not judged.
@@ -43,29 +43,51 @@ fn size_value(byte: u8, extra: u8) -> u64 {
 
 #[derive(Debug, Clone, Copy)]
 enum Mutation {
-    FlipBit { position: u8, bit: u8 },
-    Drop { position: u8 },
-    Duplicate { position: u8 },
-    InsertRandom { position: u8, hash: Hash },
-    Swap { position: u8 },
+    FlipBit {
+        position: u8,
+        bit: u8,
+    },
+    Drop {
+        position: u8,
+    },
+    Duplicate {
+        position: u8,
+    },
+    InsertRandom {
+        position: u8,
+        hash: Hash,
+    },
+    Swap {
+        position: u8,
+    },
     /// Inclusion: the index; consistency: the old size.
     SetFirst(u64),
     /// Inclusion: the tree size; consistency: the new size.
     SetSecond(u64),
     /// Inclusion: the leaf hash; consistency: the old root.
-    FlipFirstHash { bit: u8 },
+    FlipFirstHash {
+        bit: u8,
+    },
     /// Inclusion and consistency: the (new) root.
-    FlipRoot { bit: u8 },
+    FlipRoot {
+        bit: u8,
+    },
 }
 
 fn decode(bytes: &mut Bytes) -> Vec<Mutation> {
     let count = bytes.u8() % 7;
     (0..count)
         .map(|_| match bytes.u8() % 9 {
-            0 => Mutation::FlipBit { position: bytes.u8(), bit: bytes.u8() },
+            0 => Mutation::FlipBit {
+                position: bytes.u8(),
+                bit: bytes.u8(),
+            },
             1 => Mutation::Drop { position: bytes.u8() },
             2 => Mutation::Duplicate { position: bytes.u8() },
-            3 => Mutation::InsertRandom { position: bytes.u8(), hash: bytes.hash() },
+            3 => Mutation::InsertRandom {
+                position: bytes.u8(),
+                hash: bytes.hash(),
+            },
             4 => Mutation::Swap { position: bytes.u8() },
             5 => Mutation::SetFirst(size_value(bytes.u8(), bytes.u8())),
             6 => Mutation::SetSecond(size_value(bytes.u8(), bytes.u8())),
@@ -101,10 +123,7 @@ fn mutate_hashes(proof: &mut Vec<Hash>, mutation: Mutation) -> bool {
             let i = at(position, proof.len() - 1);
             proof.swap(i, i + 1);
         }
-        Mutation::FlipBit { .. }
-        | Mutation::Drop { .. }
-        | Mutation::Duplicate { .. }
-        | Mutation::Swap { .. } => {}
+        Mutation::FlipBit { .. } | Mutation::Drop { .. } | Mutation::Duplicate { .. } | Mutation::Swap { .. } => {}
         _ => return false,
     }
     true
@@ -118,7 +137,11 @@ fn text_mode(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Ok(proof) = Proof::from_json(text) else { return };
     let json = proof.to_json();
-    assert_eq!(Proof::from_json(&json).as_ref(), Ok(&proof), "to_json does not round trip");
+    assert_eq!(
+        Proof::from_json(&json).as_ref(),
+        Ok(&proof),
+        "to_json does not round trip"
+    );
     match &proof {
         Proof::Inclusion(p) => {
             assert_eq!(tlog::InclusionProof::from_json(text).as_ref(), Ok(p));
@@ -177,8 +200,7 @@ fuzz_target!(|data: &[u8]| {
         verify_inclusion(index, n, &leaf, &honest, &roots[nu])
             .unwrap_or_else(|e| panic!("honest inclusion proof ({index}, {n}) fails: {e}"));
 
-        let (mut index2, mut size2, mut leaf2, mut root2, mut proof) =
-            (index, n, leaf, roots[nu], honest);
+        let (mut index2, mut size2, mut leaf2, mut root2, mut proof) = (index, n, leaf, roots[nu], honest);
         for mutation in &mutations {
             if mutate_hashes(&mut proof, *mutation) {
                 continue;
@@ -204,10 +226,7 @@ fuzz_target!(|data: &[u8]| {
                 // (e.g. leaf and root flipped alike).
                 proof.is_empty() && leaf2 == root2
             } else {
-                i < s
-                    && leaf2 == leaves[i]
-                    && root2 == roots[s]
-                    && proof == ref_path(i, &leaves[..s])
+                i < s && leaf2 == leaves[i] && root2 == roots[s] && proof == ref_path(i, &leaves[..s])
             };
             assert_eq!(
                 result.is_ok(),
@@ -220,13 +239,16 @@ fuzz_target!(|data: &[u8]| {
     } else {
         let old = 1 + first % n;
         let honest = prove_consistency(old, n, &stored).unwrap();
-        assert_eq!(honest, ref_consistency(old as usize, &leaves[..nu]), "PROOF({old}, {n})");
+        assert_eq!(
+            honest,
+            ref_consistency(old as usize, &leaves[..nu]),
+            "PROOF({old}, {n})"
+        );
         let old_root = roots[old as usize];
         verify_consistency(old, n, &old_root, &roots[nu], &honest)
             .unwrap_or_else(|e| panic!("honest consistency proof ({old}, {n}) fails: {e}"));
 
-        let (mut old2, mut new2, mut old_root2, mut new_root2, mut proof) =
-            (old, n, old_root, roots[nu], honest);
+        let (mut old2, mut new2, mut old_root2, mut new_root2, mut proof) = (old, n, old_root, roots[nu], honest);
         for mutation in &mutations {
             if mutate_hashes(&mut proof, *mutation) {
                 continue;

@@ -23,7 +23,12 @@ fuzz_target!(|data: &[u8]| {
     let reference = serde_json::from_slice::<StoredMetricEvent<'_>>(data);
     match (fast, reference) {
         (Ok(fast), Ok(reference)) => {
-            assert_eq!(fast.value.to_bits(), reference.value.to_bits(), "{:?}", String::from_utf8_lossy(data));
+            assert_eq!(
+                fast.value.to_bits(),
+                reference.value.to_bits(),
+                "{:?}",
+                String::from_utf8_lossy(data)
+            );
             assert_eq!(fast, reference, "{:?}", String::from_utf8_lossy(data));
         }
         (Err(_), Err(_)) => {}

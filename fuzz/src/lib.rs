@@ -27,12 +27,11 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
                 _ => false,
             }
         }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq(x, y))
-        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq(x, y)),
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x.iter().all(|(key, value)| y.get(key).is_some_and(|other| json_eq(value, other)))
+                && x.iter()
+                    .all(|(key, value)| y.get(key).is_some_and(|other| json_eq(value, other)))
         }
         _ => a == b,
     }
@@ -143,8 +142,7 @@ pub fn build_log(count: usize, salt: &[u8]) -> (Vec<Hash>, Vec<Hash>) {
         let mut record = vec![i as u8];
         record.extend_from_slice(salt);
         let leaf = leaf_hash(&record);
-        let hashes = tlog::stored_hashes_for_record(i as u64, leaf, &stored)
-            .expect("appending to an in-memory log");
+        let hashes = tlog::stored_hashes_for_record(i as u64, leaf, &stored).expect("appending to an in-memory log");
         assert_eq!(hashes[0], leaf, "first stored hash of a record is its leaf");
         stored.extend(hashes);
         leaves.push(leaf);
