@@ -111,38 +111,46 @@ fn lagging_tree_hashes_are_rebuilt() {
     assert_eq!(fs::read(&tree).unwrap(), full);
 }
 
-#[test]
-fn checkpoint_written_without_its_entry_is_recorded_on_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut ledger = tests::init_test_store(dir.path());
+/// A store with one checkpoint whose entry was then taken off the ledger,
+/// as a crash between the checkpoint's files and its entry leaves it, with
+/// `tail` of the entry's line written after the lines kept.
+fn checkpoint_without_its_entry(dir: &std::path::Path, tail: impl Fn(&str) -> String) -> ledger::WrittenCheckpoint {
+    let mut ledger = tests::init_test_store(dir);
     ledger.append(tests::note(1)).unwrap();
     let written = ledger.sign_checkpoint().unwrap();
     drop(ledger);
-    // Simulate a crash after the checkpoint files but before the entry.
-    let ledger_path = dir.path().join("ledger.jsonl");
+    let ledger_path = dir.join("ledger.jsonl");
     let text = fs::read_to_string(&ledger_path).unwrap();
-    let without_entry: String = text
-        .lines()
-        .take(written.checkpoint.size as usize)
-        .map(|l| format!("{l}\n"))
-        .collect();
-    fs::write(&ledger_path, without_entry).unwrap();
-    fs::remove_file(dir.path().join("ledger.tree")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let size = written.checkpoint.size as usize;
+    let mut kept: String = lines[..size].iter().map(|l| format!("{l}\n")).collect();
+    kept.push_str(&tail(lines[size]));
+    fs::write(&ledger_path, kept).unwrap();
+    fs::remove_file(dir.join("ledger.tree")).unwrap();
+    written
+}
 
-    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+#[test]
+fn checkpoint_written_without_its_entry_is_recorded_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = checkpoint_without_its_entry(dir.path(), |_| String::new());
+    opening_records_the_checkpoint(dir.path(), &written, FindingKind::TruncatedAfterCheckpoint);
+}
+
+/// `verify` reports `finding`; opening the store records the checkpoint,
+/// as the last entry, and then the ledger verifies.
+fn opening_records_the_checkpoint(dir: &std::path::Path, written: &ledger::WrittenCheckpoint, finding: FindingKind) {
+    let report = verify_ledger(dir, &VerifyOptions::default()).unwrap();
     assert!(
-        report
-            .findings
-            .iter()
-            .any(|f| f.kind == FindingKind::TruncatedAfterCheckpoint),
+        report.findings.iter().any(|f| f.kind == finding),
         "{:?}",
         report.findings
     );
-    let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
+    let ledger = Ledger::open(dir, WriterOptions::default()).unwrap();
     assert_eq!(ledger.recovery().checkpoint_recorded, Some(written.checkpoint.size));
     drop(ledger);
-    assert_eq!(last_entry(dir.path()).action, Action::CheckpointSigned);
-    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
+    assert_eq!(last_entry(dir).action, Action::CheckpointSigned);
+    let report = verify_ledger(dir, &VerifyOptions::default()).unwrap();
     assert!(report.is_ok(), "{:?}", report.findings);
 }
 
@@ -152,18 +160,8 @@ fn checkpoint_written_without_its_entry_is_recorded_on_open() {
 #[test]
 fn checkpoint_whose_entry_was_torn_is_recorded_after_the_tail() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = tests::init_test_store(dir.path());
-    ledger.append(tests::note(1)).unwrap();
-    let written = ledger.sign_checkpoint().unwrap();
-    drop(ledger);
-    let ledger_path = dir.path().join("ledger.jsonl");
-    let text = fs::read_to_string(&ledger_path).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
+    let written = checkpoint_without_its_entry(dir.path(), |entry| entry[..40].to_owned());
     let size = written.checkpoint.size as usize;
-    let mut torn: String = lines[..size].iter().map(|l| format!("{l}\n")).collect();
-    torn.push_str(&lines[size][..40]);
-    fs::write(&ledger_path, torn).unwrap();
-    fs::remove_file(dir.path().join("ledger.tree")).unwrap();
 
     let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
     assert!(ledger.recovery().torn_tail.is_some());
@@ -185,16 +183,7 @@ fn checkpoint_whose_entry_was_torn_is_recorded_after_the_tail() {
 #[test]
 fn newest_checkpoint_without_an_entry_is_recorded_though_the_ledger_grew() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = tests::init_test_store(dir.path());
-    ledger.append(tests::note(1)).unwrap();
-    let written = ledger.sign_checkpoint().unwrap();
-    drop(ledger);
-    let ledger_path = dir.path().join("ledger.jsonl");
-    let text = fs::read_to_string(&ledger_path).unwrap();
-    let size = written.checkpoint.size as usize;
-    let before: String = text.lines().take(size).map(|l| format!("{l}\n")).collect();
-    fs::write(&ledger_path, before).unwrap();
-    fs::remove_file(dir.path().join("ledger.tree")).unwrap();
+    let written = checkpoint_without_its_entry(dir.path(), |_| String::new());
     let pointer = dir.path().join("checkpoint");
     let kept_pointer = fs::read(&pointer).unwrap();
     fs::remove_file(&written.path).unwrap();
@@ -203,22 +192,7 @@ fn newest_checkpoint_without_an_entry_is_recorded_though_the_ledger_grew() {
     drop(ledger);
     fs::write(&written.path, &written.note).unwrap();
     fs::write(&pointer, kept_pointer).unwrap();
-    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
-    assert!(
-        report
-            .findings
-            .iter()
-            .any(|f| f.kind == FindingKind::CheckpointUnrecorded),
-        "{:?}",
-        report.findings
-    );
-
-    let ledger = Ledger::open(dir.path(), WriterOptions::default()).unwrap();
-    assert_eq!(ledger.recovery().checkpoint_recorded, Some(written.checkpoint.size));
-    drop(ledger);
-    assert_eq!(last_entry(dir.path()).action, Action::CheckpointSigned);
-    let report = verify_ledger(dir.path(), &VerifyOptions::default()).unwrap();
-    assert!(report.is_ok(), "{:?}", report.findings);
+    opening_records_the_checkpoint(dir.path(), &written, FindingKind::CheckpointUnrecorded);
     // Recorded once: opening again adds nothing.
     let lines = ledger::reader::read_lines(dir.path(), |_| true).unwrap().len();
     drop(Ledger::open(dir.path(), WriterOptions::default()).unwrap());

@@ -64,10 +64,7 @@ impl<'a> StoredMetricEvent<'a> {
     /// by `serde_json`, whose result and errors are the reference; tests
     /// hold the three equal.
     pub fn from_line(line: &'a [u8]) -> Result<StoredMetricEvent<'a>, serde_json::Error> {
-        match Self::read_stored(line).or_else(|| Self::scan(line)) {
-            Some(event) => Ok(event),
-            None => serde_json::from_slice(line),
-        }
+        fast_or_serde(line, Self::read_stored(line).or_else(|| Self::scan(line)))
     }
 
     /// Reads a line in the exact layout the store writes: its members in
@@ -99,10 +96,7 @@ impl<'a> StoredMetricEvent<'a> {
         // `hash` and `label` are not read, so any value of theirs is taken,
         // as `serde` ignores them.
         let [entity, _, id, _, metric, timestamp, value] = values;
-        let required = |token: Option<Token<'a>>| match token {
-            Some(Token::Text(text)) => Some(text),
-            _ => None,
-        };
+        let required = required_text;
         let value = match value {
             Some(Token::Number(token)) => finite(token)?,
             _ => return None,
@@ -114,6 +108,22 @@ impl<'a> StoredMetricEvent<'a> {
             metric: required(metric)?,
             value,
         })
+    }
+}
+
+/// What a fast reader read, or, when it declined, what `serde_json` reads.
+fn fast_or_serde<'a, T: Deserialize<'a>>(line: &'a [u8], fast: Option<T>) -> Result<T, serde_json::Error> {
+    match fast {
+        Some(event) => Ok(event),
+        None => serde_json::from_slice(line),
+    }
+}
+
+/// A scanned member's string, if it was one.
+fn required_text(token: Option<crate::flat::Token<'_>>) -> Option<std::borrow::Cow<'_, str>> {
+    match token {
+        Some(crate::flat::Token::Text(text)) => Some(text),
+        _ => None,
     }
 }
 
@@ -148,15 +158,12 @@ pub struct StoredBehaviorEvent<'a> {
 }
 
 impl<'a> StoredBehaviorEvent<'a> {
-    /// Reads a stored line: scanned in one pass when it is a flat object of
-    /// the stored fields (as every line the store writes is), otherwise read
-    /// by `serde_json`, whose result and errors are the reference; a test
-    /// holds the two equal.
+    /// Reads a stored line: by the store's exact layout, or scanned in one
+    /// pass when it is a flat object of the stored fields, otherwise read
+    /// by `serde_json`, whose result and errors are the reference; tests
+    /// hold the three equal.
     pub fn from_line(line: &'a [u8]) -> Result<StoredBehaviorEvent<'a>, serde_json::Error> {
-        match Self::read_stored(line).or_else(|| Self::scan(line)) {
-            Some(event) => Ok(event),
-            None => serde_json::from_slice(line),
-        }
+        fast_or_serde(line, Self::read_stored(line).or_else(|| Self::scan(line)))
     }
 
     /// Reads a line in the exact layout the store writes: its members in
@@ -195,10 +202,7 @@ impl<'a> StoredBehaviorEvent<'a> {
         let mut values: [Option<Token<'a>>; 7] = Default::default();
         scan_object(line, &FIELDS, &mut values)?;
         let [event_id, event_type, _, host, identity_id, privilege, timestamp] = values;
-        let required = |token: Option<Token<'a>>| match token {
-            Some(Token::Text(text)) => Some(text),
-            _ => None,
-        };
+        let required = required_text;
         // `serde` reads a `null` or absent optional field as `None`.
         let optional = |token: Option<Token<'a>>| match token {
             Some(Token::Text(text)) => Some(Some(text)),
@@ -370,6 +374,15 @@ mod tests {
         assert_eq!(serde_json::to_value(ProxyAction::Deny).unwrap(), json!("DENY"));
     }
 
+    /// `line` with the byte at `flip`'s place, if any, set to its value.
+    fn flipped(mut line: Vec<u8>, flip: Option<(proptest::sample::Index, u8)>) -> Vec<u8> {
+        if let Some((at, byte)) = flip {
+            let at = at.index(line.len());
+            line[at] = byte;
+        }
+        line
+    }
+
     mod metric_lines {
         use super::*;
         use proptest::prelude::*;
@@ -416,14 +429,6 @@ mod tests {
                 .map(|(key, value)| format!("{}:{value}", json!(key)))
                 .collect();
             format!("{{{}}}", body.join(",")).into_bytes()
-        }
-
-        fn flipped(mut line: Vec<u8>, flip: Option<(prop::sample::Index, u8)>) -> Vec<u8> {
-            if let Some((at, byte)) = flip {
-                let at = at.index(line.len());
-                line[at] = byte;
-            }
-            line
         }
 
         /// The fast readers give what `serde_json` gives: the same event
@@ -559,15 +564,6 @@ mod tests {
                 1 => Just(json!(["x"])),
             ];
             (key, value)
-        }
-
-        /// `line` with the byte at `flip`'s place, if any, set to its value.
-        fn flipped(mut line: Vec<u8>, flip: Option<(prop::sample::Index, u8)>) -> Vec<u8> {
-            if let Some((at, byte)) = flip {
-                let at = at.index(line.len());
-                line[at] = byte;
-            }
-            line
         }
 
         /// The fast reader gives what `serde_json` gives: the same event,
