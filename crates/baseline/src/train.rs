@@ -70,9 +70,9 @@ pub struct Trainer {
     params: TrainParams,
     file: String,
     /// Each bucket's index, by entity, metric and context: looked up once
-    /// per event, on one thread, so hashed with `foldhash` rather than the
-    /// standard library's DoS-resistant (and several times slower) hasher;
-    /// the keys are the store's own records, not attacker-chosen input.
+    /// per event, on one thread, so hashed with `foldhash` (seeded at
+    /// random per process) rather than the standard library's SipHash,
+    /// which took several times longer.
     bucket_of: foldhash::HashMap<String, foldhash::HashMap<String, foldhash::HashMap<Context, usize>>>,
     buckets: Vec<Bucket>,
     batch_ends: Vec<u64>,
