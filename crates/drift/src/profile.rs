@@ -201,11 +201,13 @@ fn events_sha256(events: IdentityEvents<'_>) -> [u8; 32] {
 /// The profile of one identity's events in its baseline window (its `id`
 /// empty until sealed).
 pub fn profile_of(identity_id: &str, window: &Span, events: IdentityEvents<'_>, version: u64) -> BehaviorProfile {
+    let mut counts = FacetCounts::default();
+    counts.count(events);
     let owned = |facet| {
-        events
-            .counts(facet)
-            .into_iter()
-            .map(|(name, count)| (name.to_owned(), count))
+        counts
+            .listed(facet)
+            .iter()
+            .map(|(name, count)| ((*name).to_owned(), *count))
             .collect()
     };
     BehaviorProfile {

@@ -114,22 +114,6 @@ impl<'t> IdentityEvents<'t> {
         self.sightings.iter().map(|s| &s.key)
     }
 
-    /// The value of `facet` of each event that carries it, with the
-    /// event's key, in event order.
-    pub fn values(&self, facet: Facet) -> impl Iterator<Item = (&'t str, EventKey)> {
-        let events = *self;
-        self.numbers(facet)
-            .map(move |(number, key)| (events.name(facet, number), key))
-    }
-
-    /// Per value of `facet`, how many events carry it, in the values'
-    /// byte order.
-    pub fn counts(&self, facet: Facet) -> Vec<(&'t str, u64)> {
-        let mut counts = FacetCounts::default();
-        counts.count(*self);
-        counts.listed[facet as usize].clone()
-    }
-
     /// The number of `facet`'s value of each event that carries it (for
     /// the hour, the hour itself), with the event's key, in event order.
     pub(crate) fn numbers(&self, facet: Facet) -> impl Iterator<Item = (u32, EventKey)> + use<'t> {
@@ -639,7 +623,11 @@ mod tests {
                         sightings: &events.sightings[at..=at],
                         names: events.names,
                     };
-                    let facet = |facet: Facet| one.values(facet).next().map(|(value, _)| value.to_owned());
+                    let facet = |facet: Facet| {
+                        one.numbers(facet)
+                            .next()
+                            .map(|(number, _)| one.name(facet, number).to_owned())
+                    };
                     seen.entry((identity, is_observed)).or_default().push((
                         sighting.key.timestamp(),
                         sighting.key.event_id(),
@@ -826,7 +814,9 @@ mod tests {
         let (baseline, observed) = spans();
         let tallies = tally(&lines, &[3 * LINES_PER_TASK + 50], &baseline, &observed);
         assert_eq!(tallied(&tallies), reference(&lines, &baseline, &observed));
-        let counts = tallies.baseline(1).counts(Facet::EventType);
+        let mut counted = FacetCounts::default();
+        counted.count(tallies.baseline(1));
+        let counts = counted.listed(Facet::EventType);
         let names: Vec<&str> = counts.iter().map(|(name, _)| *name).collect();
         assert_eq!(names, ["file_read", "login", "logout"]);
         assert_eq!(
