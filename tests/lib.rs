@@ -398,6 +398,26 @@ pub fn benchmark_input(dir: &Path) -> Option<(u64, std::path::PathBuf)> {
     Some((events, input))
 }
 
+/// Seconds to write `bytes` to a new file at `path` and make them durable,
+/// 16 MiB at a time (written, then synced), nothing else running: how fast
+/// this disk takes that much, whatever writes it.
+pub fn durable_write(path: &Path, bytes: u64) -> f64 {
+    let block = vec![b'x'; 16 << 20];
+    let started = std::time::Instant::now();
+    let mut file = std::fs::File::create(path).expect("create");
+    let mut left = bytes;
+    while left > 0 {
+        let now = left.min(block.len() as u64) as usize;
+        std::io::Write::write_all(&mut file, &block[..now]).expect("write");
+        file.sync_data().expect("sync");
+        left -= now as u64;
+    }
+    file.sync_all().expect("sync");
+    let seconds = started.elapsed().as_secs_f64();
+    std::fs::remove_file(path).expect("remove");
+    seconds
+}
+
 /// The process's peak resident set size (VmHWM), in KiB: the benchmarks'
 /// memory figure.
 pub fn peak_rss_kib() -> u64 {

@@ -10,7 +10,9 @@
 //! event against the newest baselines), both on every core, and prints the
 //! rates, the ratio of the parse-only time to train + score, each step's
 //! own ratio, and the peak RSS (VmHWM) during train + score (the peak is
-//! reset just before).
+//! reset just before). Last, as a reference, it times writing and syncing
+//! as many bytes as the scores took, alone (`tests::durable_write`): no
+//! scoring that writes its records durably can take less on this disk.
 
 use std::io::{BufRead, BufReader};
 use std::time::Instant;
@@ -63,9 +65,11 @@ fn main() {
     assert_eq!(trained.samples, events);
     assert_eq!(scored.tally.total(), events);
     let scores_bytes = std::fs::metadata(store_dir.join("scores.jsonl")).expect("scores").len();
+    drop(store);
+    let writing_seconds = tests::durable_write(&dir.path().join("durable-write"), scores_bytes);
 
     println!(
-        "{events} events, {:.1} MB stored, {} threads: parse-only {:.0} events/s ({parse_seconds:.2} s); train {:.0} events/s ({train_seconds:.2} s, {} baselines, ratio {:.2}); score {:.0} events/s ({score_seconds:.2} s, {:.1} MB of scores, ratio {:.2}); train + score ratio {:.2}; peak RSS during train + score {:.1} MiB",
+        "{events} events, {:.1} MB stored, {} threads: parse-only {:.0} events/s ({parse_seconds:.2} s); train {:.0} events/s ({train_seconds:.2} s, {} baselines, ratio {:.2}); score {:.0} events/s ({score_seconds:.2} s, {:.1} MB of scores, ratio {:.2}); train + score ratio {:.2}; peak RSS during train + score {:.1} MiB; writing and syncing as many bytes as the scores alone takes {:.2} x the parse-only time ({writing_seconds:.2} s), so train + that write alone have a ratio of {:.2}",
         bytes as f64 / 1e6,
         rayon::current_num_threads(),
         events as f64 / parse_seconds,
@@ -77,6 +81,8 @@ fn main() {
         parse_seconds / score_seconds,
         parse_seconds / (train_seconds + score_seconds),
         peak_kib as f64 / 1024.0,
+        writing_seconds / parse_seconds,
+        parse_seconds / (train_seconds + writing_seconds),
     );
 }
 

@@ -44,7 +44,7 @@ fn main() {
             .expect("records")
             .len();
     std::fs::remove_dir_all(dir.path().join("warm-up")).expect("remove warm-up store");
-    let writing_seconds = durable_write(&dir.path().join("durable-write"), durable_bytes);
+    let writing_seconds = tests::durable_write(&dir.path().join("durable-write"), durable_bytes);
 
     let parse_seconds = parse_only(&input, events);
     let before_kib = tests::peak_rss_kib();
@@ -81,26 +81,6 @@ fn parse_only(input: &std::path::Path, events: u64) -> f64 {
     }
     assert_eq!(parsed, events);
     started.elapsed().as_secs_f64()
-}
-
-/// Seconds to write `bytes` to a new file at `path` and make them durable,
-/// 16 MiB at a time (written, then synced), nothing else running: how fast
-/// this disk takes that much, whatever writes it.
-fn durable_write(path: &std::path::Path, bytes: u64) -> f64 {
-    let block = vec![b'x'; 16 << 20];
-    let started = Instant::now();
-    let mut file = std::fs::File::create(path).expect("create");
-    let mut left = bytes;
-    while left > 0 {
-        let now = left.min(block.len() as u64) as usize;
-        std::io::Write::write_all(&mut file, &block[..now]).expect("write");
-        file.sync_data().expect("sync");
-        left -= now as u64;
-    }
-    file.sync_all().expect("sync");
-    let seconds = started.elapsed().as_secs_f64();
-    std::fs::remove_file(path).expect("remove");
-    seconds
 }
 
 /// Seconds, on one core, for the hashing the stored format requires of an
