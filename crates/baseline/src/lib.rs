@@ -63,6 +63,7 @@ pub mod index;
 pub mod report_data;
 pub mod run;
 pub mod score;
+mod seal;
 pub mod stats;
 pub mod stored;
 pub mod train;

@@ -6,8 +6,9 @@ use crate::confidence::confidence;
 use crate::context::{Context, ContextKind};
 use crate::error::BaselineError;
 use crate::events::TimeWindow;
+use crate::seal::seal_baseline;
 use crate::stats::describe;
-use model::baseline::{BASELINE_ID_KIND, Baseline, BaselineStatus, TrainingWindow};
+use model::baseline::{Baseline, BaselineStatus, TrainingWindow};
 use model::event::StoredMetricEvent;
 use model::record::SealedRecord;
 use rayon::prelude::*;
@@ -246,14 +247,6 @@ impl Trainer {
             used_per_batch: self.used_per_batch,
         })
     }
-}
-
-/// Gives a baseline its content id and seals it (the `id` of the input is
-/// ignored).
-pub fn seal_baseline(mut baseline: Baseline) -> Result<(Baseline, SealedRecord), BaselineError> {
-    let (id, record) = model::record::seal_with_content_id(&baseline, BASELINE_ID_KIND)?;
-    baseline.id = id;
-    Ok((baseline, record))
 }
 
 #[cfg(test)]

@@ -167,6 +167,27 @@ impl RecordBuilder {
         Ok(())
     }
 
+    /// Adds an object member of string keys and number values, in any
+    /// order; refused (and not added) when a value is refused as
+    /// [`RecordBuilder::number`] refuses it.
+    pub fn numbers(&mut self, key: &'static str, members: &[(&str, f64)]) -> Result<(), CanonicalError> {
+        for (name, value) in members {
+            if !value.is_finite() {
+                return Err(CanonicalError::NotJson("a number that is not finite".to_owned()));
+            }
+            if is_written_as_unsafe_integer(value.abs()) {
+                return Err(CanonicalError::UnsafeInteger {
+                    value: ryu_js::Buffer::new().format_finite(*value).to_owned(),
+                    path: format!("/{key}/{}", name.replace('~', "~0").replace('/', "~1")),
+                });
+            }
+        }
+        self.object(key, members, |out, value| {
+            write_number(out, *value).expect("checked finite above");
+        });
+        Ok(())
+    }
+
     /// Adds an object member of string members, in any order.
     pub fn strings(&mut self, key: &'static str, members: &[(&str, &str)]) {
         self.object(key, members, |out, value| write_string(out, value));
@@ -303,6 +324,7 @@ mod tests {
         Unsigned(u64),
         Flag(bool),
         Counts(Vec<(String, u64)>),
+        Numbers(Vec<(String, f64)>),
         Strings(Vec<(String, String)>),
     }
 
@@ -321,6 +343,13 @@ mod tests {
             proptest::collection::btree_map(any::<String>(), any::<String>(), 0..4)
                 .prop_flat_map(|m| Just(m.into_iter().collect::<Vec<_>>()).prop_shuffle())
                 .prop_map(Member::Strings),
+            proptest::collection::btree_map(
+                any::<String>(),
+                prop_oneof![any::<f64>(), Just(1e16), Just(-0.0), Just(2.5)],
+                0..4,
+            )
+            .prop_flat_map(|m| Just(m.into_iter().collect::<Vec<_>>()).prop_shuffle())
+            .prop_map(Member::Numbers),
             Just(Member::Number(1e16)),
             Just(Member::Number(-0.0)),
         ]
@@ -345,6 +374,14 @@ mod tests {
                     Member::Counts(counts) => (
                         builder.counts(key, &counts.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>()),
                         Value::Object(counts.iter().map(|(k, v)| (k.clone(), Value::from(*v))).collect()),
+                    ),
+                    Member::Numbers(numbers) => (
+                        builder.numbers(key, &numbers.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>()),
+                        numbers
+                            .iter()
+                            .map(|(k, v)| serde_json::Number::from_f64(*v).map(|n| (k.clone(), Value::Number(n))))
+                            .collect::<Option<Map<_, _>>>()
+                            .map_or(Value::Null, Value::Object),
                     ),
                     Member::Strings(strings) => {
                         builder.strings(key, &strings.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>());
@@ -422,6 +459,14 @@ mod tests {
             })
         );
         assert!(builder.unsigned("bytes", MAX_SAFE_INTEGER + 1).is_err());
+        assert_eq!(
+            builder.numbers("stats", &[("median", 2.5), ("p/95", -1e16)]),
+            Err(CanonicalError::UnsafeInteger {
+                value: "-10000000000000000".to_owned(),
+                path: "/stats/p~195".to_owned()
+            })
+        );
+        assert!(builder.numbers("stats", &[("median", f64::INFINITY)]).is_err());
         builder.number("value", 1e21).unwrap();
         let mut line = Vec::new();
         builder.seal(None, &mut line);
