@@ -110,15 +110,7 @@ impl RecordBuilder {
     /// or would be written as an integer beyond 2^53 − 1 (see
     /// [`crate::canonical`]).
     pub fn number(&mut self, key: &'static str, value: f64) -> Result<(), CanonicalError> {
-        if !value.is_finite() {
-            return Err(CanonicalError::NotJson("a number that is not finite".to_owned()));
-        }
-        if is_written_as_unsafe_integer(value.abs()) {
-            return Err(CanonicalError::UnsafeInteger {
-                value: ryu_js::Buffer::new().format_finite(value).to_owned(),
-                path: format!("/{key}"),
-            });
-        }
+        check_number(value, || format!("/{key}"))?;
         self.key(key);
         write_number(&mut self.content, value).expect("checked finite above");
         Ok(())
@@ -160,7 +152,7 @@ impl RecordBuilder {
         if let Some((name, value)) = members.iter().find(|(_, value)| *value > MAX_SAFE_INTEGER) {
             return Err(CanonicalError::UnsafeInteger {
                 value: value.to_string(),
-                path: format!("/{key}/{name}"),
+                path: member_path(key, name),
             });
         }
         self.object(key, members, |out, value| write_unsigned(out, *value));
@@ -172,15 +164,7 @@ impl RecordBuilder {
     /// [`RecordBuilder::number`] refuses it.
     pub fn numbers(&mut self, key: &'static str, members: &[(&str, f64)]) -> Result<(), CanonicalError> {
         for (name, value) in members {
-            if !value.is_finite() {
-                return Err(CanonicalError::NotJson("a number that is not finite".to_owned()));
-            }
-            if is_written_as_unsafe_integer(value.abs()) {
-                return Err(CanonicalError::UnsafeInteger {
-                    value: ryu_js::Buffer::new().format_finite(*value).to_owned(),
-                    path: format!("/{key}/{}", name.replace('~', "~0").replace('/', "~1")),
-                });
-            }
+            check_number(*value, || member_path(key, name))?;
         }
         self.object(key, members, |out, value| {
             write_number(out, *value).expect("checked finite above");
@@ -265,6 +249,26 @@ impl RecordBuilder {
         self.reset();
         SealedParts { hash, id: Some(id) }
     }
+}
+
+/// Refuses a number that is not finite or would be written as an integer
+/// beyond 2^53 − 1; `path` names it.
+fn check_number(value: f64, path: impl FnOnce() -> String) -> Result<(), CanonicalError> {
+    if !value.is_finite() {
+        return Err(CanonicalError::NotJson("a number that is not finite".to_owned()));
+    }
+    if is_written_as_unsafe_integer(value.abs()) {
+        return Err(CanonicalError::UnsafeInteger {
+            value: ryu_js::Buffer::new().format_finite(value).to_owned(),
+            path: path(),
+        });
+    }
+    Ok(())
+}
+
+/// The JSON pointer (RFC 6901) to member `name` of object member `key`.
+fn member_path(key: &str, name: &str) -> String {
+    format!("/{key}/{}", name.replace('~', "~0").replace('/', "~1"))
 }
 
 /// Stands for the hash in a line written before the hash is known.
@@ -467,6 +471,20 @@ mod tests {
             })
         );
         assert!(builder.numbers("stats", &[("median", f64::INFINITY)]).is_err());
+        assert_eq!(
+            builder.counts("hours", &[("~a", 1), ("b", MAX_SAFE_INTEGER + 1)]),
+            Err(CanonicalError::UnsafeInteger {
+                value: (MAX_SAFE_INTEGER + 1).to_string(),
+                path: "/hours/b".to_owned()
+            })
+        );
+        assert_eq!(
+            builder.counts("hours", &[("~a", MAX_SAFE_INTEGER + 1)]),
+            Err(CanonicalError::UnsafeInteger {
+                value: (MAX_SAFE_INTEGER + 1).to_string(),
+                path: "/hours/~0a".to_owned()
+            })
+        );
         builder.number("value", 1e21).unwrap();
         let mut line = Vec::new();
         builder.seal(None, &mut line);
